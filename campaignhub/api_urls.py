@@ -1,0 +1,11 @@
+"""The JSON API: each app registers its viewsets on one router."""
+
+from rest_framework.routers import DefaultRouter
+
+router = DefaultRouter()
+
+from campaigns.api import register as register_campaigns  # noqa: E402
+
+register_campaigns(router)
+
+urlpatterns = router.urls

@@ -1,0 +1,11 @@
+"""Celery app: configuration comes from Django settings (CELERY_*); tasks live in each app's tasks.py."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campaignhub.settings")
+
+app = Celery("campaignhub")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
