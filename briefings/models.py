@@ -73,3 +73,6 @@ class Invitation(models.Model):
             # Inviting an audience twice is a no-op (bulk_create with ignore_conflicts).
             models.UniqueConstraint(fields=["briefing", "user"], name="one_invitation_per_briefing_user"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.briefing} ({self.rsvp})"

@@ -33,7 +33,7 @@ def validate_time_zone(value: str) -> None:
 def shift_by_offset(anchor: datetime, offset_minutes: int, tz_name: str) -> datetime:
     """anchor + offset, where whole days keep the local wall-clock time in tz_name across DST.
 
-    "Go-live − 1 day" for a 09:00 go-live is 09:00 the day before even when clocks changed in
+    "Go-live - 1 day" for a 09:00 go-live is 09:00 the day before even when clocks changed in
     between; the part of the offset under a day is elapsed time.
     """
     tz = zoneinfo.ZoneInfo(tz_name)
@@ -259,19 +259,15 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("campaign_detail", args=[self.pk])
-
-    def clean(self) -> None:
-        if self.go_live_at and self.embargo_until and self.embargo_until > self.go_live_at:
-            raise ValidationError({"embargo_until": "The embargo must lift at or before go-live."})
-
     def save(self, *args, **kwargs) -> None:
         if self.embargo_until is None:
             self.embargo_until = self.go_live_at
         if not self.slug:
             self.slug = self._unique_slug()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaign_detail", args=[self.pk])
 
     def _unique_slug(self) -> str:
         base = slugify(self.title)[:200] or "campaign"
@@ -281,6 +277,10 @@ class Campaign(models.Model):
         return slug
 
     # --- rules -----------------------------------------------------------------------------
+    def clean(self) -> None:
+        if self.go_live_at and self.embargo_until and self.embargo_until > self.go_live_at:
+            raise ValidationError({"embargo_until": "The embargo must lift at or before go-live."})
+
     def is_embargoed(self, at: datetime | None = None) -> bool:
         return (at or timezone.now()) < self.embargo_until
 
@@ -639,6 +639,9 @@ class ExplainerVariant(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.explainer} for {self.audience}"
+
 
 class Scenario(models.Model):
     """A short card: 'A customer asks …' → 'you …'."""
@@ -650,6 +653,9 @@ class Scenario(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.situation
 
 
 class ExplainerRead(models.Model):
@@ -663,3 +669,6 @@ class ExplainerRead(models.Model):
             # Opening twice records one read (get_or_create); readiness counts rows.
             models.UniqueConstraint(fields=["explainer", "user"], name="one_read_per_explainer_user"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.explainer}"
