@@ -1,0 +1,557 @@
+"""What lands on each audience when: the entries behind the calendar, the load and the warnings.
+
+Weeks are ISO weeks (Monday 00:00 to Sunday 24:00) in the viewer's time zone: the heat map, the
+cap check behind a form's warning and the digest all count in the zone of the person looking, so a
+warning always matches the cell that person sees. An entry counts once per audience it targets.
+Go-lives are shown on the calendar but do not count as announcements (their go-live stage does);
+a comms item counts once, in the week it starts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from briefings.models import Briefing
+from campaigns import roles
+from campaigns.models import Audience, Campaign, Delivery, RolloutStage
+from campaigns.warnings import Conflict, ConflictItem
+from planning.models import AudienceCap, CommsItem
+
+COLLISION_WINDOW = timedelta(hours=24)
+STAGE_STATES_SHOWN = [
+    RolloutStage.State.PLANNED,
+    RolloutStage.State.HELD,
+    RolloutStage.State.SENDING,
+    RolloutStage.State.SENT,
+    RolloutStage.State.FAILED,
+]
+EMBARGOED_TITLE = "Embargoed campaign"
+
+
+@dataclass
+class Entry:
+    """One dated thing on the calendar: a go-live, a rollout stage, a briefing or a comms item."""
+
+    kind: str  # "go_live", "stage", "briefing", "comms"
+    pk: int
+    at: datetime
+    label: str  # what kind of thing, e.g. "Early warning", "Briefing", "Town hall or event"
+    name: str  # its own title (campaign title, briefing title, comms item title)
+    audience_ids: frozenset[int]
+    channels: tuple[str, ...] = ()
+    campaign_id: int | None = None
+    ends_at: datetime | None = None
+    state: str = ""
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.kind, self.pk)
+
+    @property
+    def counts_in_load(self) -> bool:
+        return self.kind != "go_live"
+
+    @property
+    def source_url(self) -> str:
+        if self.kind == "briefing":
+            return briefing_url(self.pk)
+        if self.kind == "comms":
+            return reverse("comms_item_detail", args=[self.pk])
+        return reverse("campaign_detail", args=[self.campaign_id])
+
+
+def briefing_url(pk: int) -> str:
+    """The briefing page (CONTRACT.md: /briefings/<id>/), even before the briefings pages are merged."""
+    try:
+        return reverse("briefing_detail", args=[pk])
+    except NoReverseMatch:
+        return f"/briefings/{pk}/"
+
+
+@dataclass
+class Entries:
+    """The entries in a window, with the campaigns they belong to."""
+
+    items: list[Entry]
+    campaigns: dict[int, Campaign]
+    campaign_teams: dict[int, set[int]] = field(default_factory=dict)
+
+
+def week_start(at: datetime, tz: tzinfo) -> date:
+    """The Monday of the ISO week `at` falls in, in zone tz."""
+    local = at.astimezone(tz).date()
+    return local - timedelta(days=local.weekday())
+
+
+def local_midnight(day: date, tz: tzinfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=tz)
+
+
+def weekly_cap(audience_id: int, caps: dict[int, int]) -> int:
+    return caps.get(audience_id, settings.PLANNING_WEEKLY_CAP)
+
+
+def _through_map(through, owner_field: str, owners) -> dict[int, set[int]]:
+    mapping: dict[int, set[int]] = defaultdict(set)
+    rows = through.objects.filter(**{f"{owner_field}__in": owners.values("pk")}).values_list(
+        f"{owner_field}_id", "audience_id"
+    )
+    for owner_id, audience_id in rows:
+        mapping[owner_id].add(audience_id)
+    return mapping
+
+
+def collect(start: datetime, end: datetime, *, go_lives: bool = True, with_teams: bool = False) -> Entries:
+    """Every entry in [start, end), in a fixed number of queries however many campaigns there are."""
+    items: list[Entry] = []
+    kinds = dict(RolloutStage.Kind.choices)
+
+    stages = (
+        RolloutStage.objects.filter(send_at__gte=start, send_at__lt=end, state__in=STAGE_STATES_SHOWN)
+        .exclude(campaign__status=Campaign.Status.CANCELLED)
+        .order_by()
+    )
+    stage_audiences = _through_map(RolloutStage.audiences.through, "rolloutstage", stages)
+    for pk, campaign_id, kind, send_at, channels, state in stages.values_list(
+        "pk", "campaign_id", "kind", "send_at", "channels", "state"
+    ):
+        items.append(
+            Entry(
+                "stage",
+                pk,
+                send_at,
+                kinds.get(kind, kind),
+                "",
+                frozenset(stage_audiences.get(pk, ())),
+                tuple(channels or ()),
+                campaign_id,
+                state=state,
+            )
+        )
+
+    briefings = (
+        Briefing.objects.filter(starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=Briefing.Status.CANCELLED)
+        .exclude(campaign__status=Campaign.Status.CANCELLED)
+        .order_by()
+    )
+    briefing_audiences = _through_map(Briefing.audiences.through, "briefing", briefings)
+    for pk, campaign_id, title, starts_at, ends_at in briefings.values_list(
+        "pk", "campaign_id", "title", "starts_at", "ends_at"
+    ):
+        items.append(
+            Entry(
+                "briefing",
+                pk,
+                starts_at,
+                "Briefing",
+                title,
+                frozenset(briefing_audiences.get(pk, ())),
+                ("briefing",),
+                campaign_id,
+                ends_at=ends_at,
+            )
+        )
+
+    comms = CommsItem.objects.between(start, end).order_by()
+    comms_audiences = _through_map(CommsItem.audiences.through, "commsitem", comms)
+    channel_labels = dict(CommsItem.Channel.choices)
+    for pk, title, starts_at, ends_at, channel in comms.values_list(
+        "pk", "title", "starts_at", "ends_at", "channel"
+    ):
+        items.append(
+            Entry(
+                "comms",
+                pk,
+                starts_at,
+                channel_labels.get(channel, channel),
+                title,
+                frozenset(comms_audiences.get(pk, ())),
+                (channel,),
+                ends_at=ends_at,
+            )
+        )
+
+    campaign_ids = {e.campaign_id for e in items if e.campaign_id}
+    campaigns_qs = Campaign.objects.only(
+        "pk", "title", "status", "concept", "go_live_at", "embargo_until", "owner_id", "is_go_live_tentative"
+    ).order_by()
+    if go_lives:
+        live_qs = campaigns_qs.filter(go_live_at__gte=start, go_live_at__lt=end).exclude(
+            status=Campaign.Status.CANCELLED
+        )
+        impacted = _through_map_impacts(live_qs)
+        campaigns = {c.pk: c for c in campaigns_qs.filter(pk__in=campaign_ids) | live_qs}
+        for c in campaigns.values():
+            if start <= c.go_live_at < end and c.status != Campaign.Status.CANCELLED:
+                items.append(
+                    Entry(
+                        "go_live",
+                        c.pk,
+                        c.go_live_at,
+                        "Go-live (tentative)" if c.is_go_live_tentative else "Go-live",
+                        "",
+                        frozenset(impacted.get(c.pk, ())),
+                        (),
+                        c.pk,
+                    )
+                )
+    else:
+        campaigns = {c.pk: c for c in campaigns_qs.filter(pk__in=campaign_ids)}
+    for e in items:
+        if e.campaign_id and not e.name:
+            e.name = campaigns[e.campaign_id].title
+
+    teams: dict[int, set[int]] = defaultdict(set)
+    if with_teams:
+        rows = Campaign.teams.through.objects.filter(campaign_id__in=list(campaigns)).values_list(
+            "campaign_id", "marcomteam_id"
+        )
+        for campaign_id, team_id in rows:
+            teams[campaign_id].add(team_id)
+    items.sort(key=lambda e: (e.at, e.kind, e.pk))
+    return Entries(items, campaigns, teams)
+
+
+def _through_map_impacts(campaigns) -> dict[int, set[int]]:
+    from campaigns.models import Impact
+
+    mapping: dict[int, set[int]] = defaultdict(set)
+    for campaign_id, audience_id in Impact.objects.filter(campaign__in=campaigns.values("pk")).values_list(
+        "campaign_id", "audience_id"
+    ):
+        mapping[campaign_id].add(audience_id)
+    return mapping
+
+
+# --- who may see what -------------------------------------------------------------------------
+@dataclass
+class Viewer:
+    """What one person may see of campaigns on the planning pages."""
+
+    is_ic: bool
+    visible_campaign_ids: set[int]
+    shared_campaign_ids: set[int]  # campaigns whose early warning (concept) reached this person
+    now: datetime
+
+    @classmethod
+    def for_user(cls, user, now: datetime | None = None) -> Viewer:
+        now = now or timezone.now()
+        if roles.is_ic(user):
+            return cls(True, set(), set(), now)
+        visible = set(Campaign.objects.visible_to(user).values_list("pk", flat=True))
+        shared = set(
+            Delivery.objects.filter(recipient=user, status=Delivery.Status.SENT)
+            .values_list("stage__campaign_id", flat=True)
+            .distinct()
+        )
+        return cls(False, visible, shared, now)
+
+    def can_open(self, campaign_id: int) -> bool:
+        return self.is_ic or campaign_id in self.visible_campaign_ids
+
+    def is_masked(self, campaign: Campaign) -> bool:
+        """True when this person must see "Embargoed campaign" instead of the title."""
+        return not self.can_open(campaign.pk) and campaign.is_embargoed(self.now)
+
+
+@dataclass
+class ShownEntry:
+    """An entry as one viewer sees it (title masked while embargoed, link only where they may go)."""
+
+    entry: Entry
+    title: str
+    label: str
+    url: str
+    concept: str = ""
+    is_embargoed: bool = False
+    campaign_title: str = ""
+
+    @property
+    def at(self) -> datetime:
+        return self.entry.at
+
+
+def show(entry: Entry, campaigns: dict[int, Campaign], viewer: Viewer) -> ShownEntry:
+    if entry.campaign_id is None:
+        return ShownEntry(entry, entry.name, entry.label, entry.source_url)
+    campaign = campaigns[entry.campaign_id]
+    embargoed = campaign.is_embargoed(viewer.now)
+    if viewer.is_masked(campaign):
+        concept = campaign.concept if campaign.pk in viewer.shared_campaign_ids else ""
+        return ShownEntry(entry, EMBARGOED_TITLE, entry.label, "", concept, True, EMBARGOED_TITLE)
+    url = entry.source_url if (entry.kind == "briefing" or viewer.can_open(campaign.pk)) else ""
+    return ShownEntry(entry, entry.name, entry.label, url, "", embargoed, campaign.title)
+
+
+# --- the load --------------------------------------------------------------------------------
+class LoadIndex:
+    """Announcements per (audience, ISO week in tz)."""
+
+    def __init__(self, entries: Iterable[Entry], tz: tzinfo):
+        self.tz = tz
+        self.cells: dict[tuple[int, date], list[Entry]] = defaultdict(list)
+        for e in entries:
+            if not e.counts_in_load:
+                continue
+            monday = week_start(e.at, tz)
+            for audience_id in e.audience_ids:
+                self.cells[(audience_id, monday)].append(e)
+
+    def items(self, audience_id: int, monday: date) -> list[Entry]:
+        return self.cells.get((audience_id, monday), [])
+
+    def count(self, audience_id: int, monday: date) -> int:
+        return len(self.items(audience_id, monday))
+
+
+def _excluded_keys(exclude) -> set[tuple[str, int]]:
+    if exclude is None:
+        return set()
+    objs = exclude if isinstance(exclude, list | tuple | set) else [exclude]
+    keys = set()
+    for obj in objs:
+        if obj is None or obj.pk is None:
+            continue
+        if isinstance(obj, RolloutStage):
+            keys.add(("stage", obj.pk))
+        elif isinstance(obj, Briefing):
+            keys.add(("briefing", obj.pk))
+        elif isinstance(obj, CommsItem):
+            keys.add(("comms", obj.pk))
+    return keys
+
+
+def _item_label(entry: Entry, campaigns: dict[int, Campaign], viewer: Viewer | None) -> ConflictItem:
+    if viewer is None:
+        label = f"{entry.name}: {entry.label}" if entry.kind == "stage" else f"{entry.label}: {entry.name}"
+        return ConflictItem(label, entry.at, entry.source_url)
+    shown = show(entry, campaigns, viewer)
+    label = f"{shown.title}: {shown.label}" if entry.kind == "stage" else f"{shown.label}: {shown.title}"
+    return ConflictItem(label, entry.at, shown.url)
+
+
+def conflicts_for(
+    audiences,
+    send_at: datetime,
+    *,
+    exclude=None,
+    campaign=None,
+    tz: tzinfo | None = None,
+    viewer: Viewer | None = None,
+) -> list[Conflict]:
+    """Warnings for sending to `audiences` at `send_at`: over the weekly cap, or within 24 hours of
+    another campaign's send to the same audience. `exclude` is the object being moved (a stage,
+    briefing or comms item, or a list of them); `campaign` is the campaign it belongs to."""
+    audiences = [a for a in audiences if a is not None]
+    if not audiences or send_at is None:
+        return []
+    tz = tz or timezone.get_current_timezone()
+    monday = week_start(send_at, tz)
+    start = min(local_midnight(monday, tz), send_at - COLLISION_WINDOW)
+    end = max(local_midnight(monday + timedelta(days=7), tz), send_at + COLLISION_WINDOW)
+    found = collect(start, end, go_lives=False)
+    return conflicts_in(found, audiences, [send_at], exclude=exclude, campaign=campaign, tz=tz, viewer=viewer)
+
+
+def conflicts_in(
+    found: Entries,
+    audiences,
+    send_times: list[datetime],
+    *,
+    exclude=None,
+    campaign=None,
+    tz: tzinfo,
+    viewer: Viewer | None = None,
+    caps: dict[int, int] | None = None,
+) -> list[Conflict]:
+    skip = _excluded_keys(exclude)
+    entries = [e for e in found.items if e.key not in skip]
+    index = LoadIndex(entries, tz)
+    caps = AudienceCap.caps_by_audience() if caps is None else caps
+    campaign_id = getattr(campaign, "pk", campaign)
+    conflicts: list[Conflict] = []
+    for send_at in send_times:
+        monday = week_start(send_at, tz)
+        for audience in audiences:
+            cap = weekly_cap(audience.pk, caps)
+            week_items = index.items(audience.pk, monday)
+            if len(week_items) + 1 > cap:
+                conflicts.append(
+                    Conflict(
+                        "cap",
+                        audience.name,
+                        f"this would be announcement {len(week_items) + 1} in the week of "
+                        f"{monday:%a %-d %b %Y}; the cap is {cap} a week.",
+                        tuple(_item_label(e, found.campaigns, viewer) for e in week_items),
+                    )
+                )
+            near = [
+                e
+                for e in entries
+                if e.kind == "stage"
+                and e.campaign_id != campaign_id
+                and audience.pk in e.audience_ids
+                and abs(e.at - send_at) < COLLISION_WINDOW
+            ]
+            if near:
+                conflicts.append(
+                    Conflict(
+                        "collision",
+                        audience.name,
+                        "within 24 hours of another campaign's send to this audience.",
+                        tuple(_item_label(e, found.campaigns, viewer) for e in near),
+                    )
+                )
+    return conflicts
+
+
+def campaign_warnings(campaign: Campaign, viewer: Viewer, tz: tzinfo) -> list[tuple[str, Conflict]]:
+    """Open warnings for a campaign's unsent stages and upcoming briefings (for its page)."""
+    now = viewer.now
+    stages = list(
+        campaign.stages.filter(state__in=[RolloutStage.State.PLANNED, RolloutStage.State.HELD], send_at__gte=now)
+        .prefetch_related("audiences")
+        .order_by("send_at")
+    )
+    briefings = list(
+        Briefing.objects.filter(campaign=campaign, starts_at__gte=now)
+        .exclude(status=Briefing.Status.CANCELLED)
+        .prefetch_related("audiences")
+        .order_by("starts_at")
+    )
+    planned = [(s, s.send_at, f"{s.get_kind_display()} stage") for s in stages] + [
+        (b, b.starts_at, f"Briefing “{b.title}”") for b in briefings
+    ]
+    if not planned:
+        return []
+    times = [at for _, at, _ in planned]
+    start = local_midnight(week_start(min(times), tz), tz) - COLLISION_WINDOW
+    end = local_midnight(week_start(max(times), tz) + timedelta(days=7), tz) + COLLISION_WINDOW
+    found = collect(start, end, go_lives=False)
+    caps = AudienceCap.caps_by_audience()
+    warnings: list[tuple[str, Conflict]] = []
+    for obj, at, what in planned:
+        for conflict in conflicts_in(
+            found,
+            obj.audiences.all(),
+            [at],
+            exclude=obj,
+            campaign=campaign,
+            tz=tz,
+            viewer=viewer,
+            caps=caps,
+        ):
+            warnings.append((what, conflict))
+    return warnings
+
+
+@dataclass
+class HeatCell:
+    monday: date
+    count: int
+    cap: int
+
+    @property
+    def is_over(self) -> bool:
+        return self.count > self.cap
+
+    @property
+    def is_at_cap(self) -> bool:
+        return self.count == self.cap
+
+    @property
+    def level(self) -> str:
+        if self.count == 0:
+            return "none"
+        if self.is_over:
+            return "over"
+        if self.is_at_cap:
+            return "at"
+        return "under"
+
+
+@dataclass
+class HeatRow:
+    audience: Audience
+    cap: int
+    cells: list[HeatCell]
+
+    @property
+    def weeks_over(self) -> int:
+        return sum(1 for c in self.cells if c.is_over)
+
+
+def weeks_around(now: datetime, tz: tzinfo, before: int = 4, after: int = 12) -> list[date]:
+    this_monday = week_start(now, tz)
+    return [this_monday + timedelta(weeks=n) for n in range(-before, after + 1)]
+
+
+def heat_map(weeks: list[date], tz: tzinfo) -> tuple[list[HeatRow], Entries]:
+    start = local_midnight(weeks[0], tz)
+    end = local_midnight(weeks[-1] + timedelta(days=7), tz)
+    found = collect(start, end)
+    index = LoadIndex(found.items, tz)
+    caps = AudienceCap.caps_by_audience()
+    rows = []
+    for audience in Audience.objects.order_by("name"):
+        cap = weekly_cap(audience.pk, caps)
+        rows.append(HeatRow(audience, cap, [HeatCell(m, index.count(audience.pk, m), cap) for m in weeks]))
+    return rows, found
+
+
+def over_cap(rows: list[HeatRow], weeks: Iterable[date]) -> list[tuple[Audience, HeatCell]]:
+    wanted = set(weeks)
+    return [(row.audience, c) for row in rows for c in row.cells if c.monday in wanted and c.is_over]
+
+
+@dataclass
+class MessagePair:
+    first: Campaign
+    second: Campaign
+    audiences: list[str]
+    weeks: list[date]
+
+
+def key_message_pairs(found: Entries, viewer: Viewer, tz: tzinfo) -> list[MessagePair]:
+    """Approved or live campaigns active in overlapping weeks that share an audience.
+
+    A campaign is active from its first to its last entry (stage, briefing or go-live) in the window.
+    """
+    active = {Campaign.Status.APPROVED, Campaign.Status.LIVE}
+    spans: dict[int, list[date]] = {}
+    reach: dict[int, set[int]] = defaultdict(set)
+    for e in found.items:
+        c = found.campaigns.get(e.campaign_id) if e.campaign_id else None
+        if c is None or c.status not in active or not viewer.can_open(c.pk):
+            continue
+        monday = week_start(e.at, tz)
+        span = spans.setdefault(c.pk, [monday, monday])
+        span[0], span[1] = min(span[0], monday), max(span[1], monday)
+        reach[c.pk] |= e.audience_ids
+    ordered = sorted(spans, key=lambda pk: (spans[pk][0], pk))
+    names = dict(Audience.objects.values_list("pk", "name"))
+    pairs = []
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            if spans[b][0] > spans[a][1]:
+                break
+            shared = reach[a] & reach[b]
+            if not shared:
+                continue
+            first = max(spans[a][0], spans[b][0])
+            last = min(spans[a][1], spans[b][1])
+            weeks = [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
+            pairs.append(
+                MessagePair(
+                    found.campaigns[a], found.campaigns[b], sorted(names.get(x, "?") for x in shared), weeks
+                )
+            )
+    return pairs

@@ -1,0 +1,231 @@
+"""Go-live readiness: per campaign and affected audience, who has been warned, invited, briefed,
+has read the explainer and acknowledged; red / amber / green against the campaign's targets.
+
+A signal with no source for this campaign (no early-warning stage, no briefing, no explainer, no
+stage asking for acknowledgement) is "not tracked yet", never 0%. Everything is computed for a list
+of campaigns in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import reduce
+from operator import or_
+
+from django.contrib.auth import get_user_model
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.utils import timezone
+
+from briefings.models import Briefing, Invitation
+from campaigns.models import Audience, Campaign, Delivery, ExplainerRead, Impact, RolloutStage
+from planning.models import ReadinessThreshold
+
+GREEN, AMBER, RED, NO_TARGET = "green", "amber", "red", "none"
+RAG_LABELS = {GREEN: "Green: on track", AMBER: "Amber: behind target", RED: "Red: at risk", NO_TARGET: "No target"}
+RAG_ORDER = {NO_TARGET: 0, GREEN: 1, AMBER: 2, RED: 3}
+
+
+@dataclass
+class Measure:
+    """How many of an audience have done something; done=None means not tracked yet."""
+
+    done: int | None
+    total: int
+    why_untracked: str = ""
+
+    @property
+    def is_tracked(self) -> bool:
+        return self.done is not None
+
+    @property
+    def pct(self) -> int | None:
+        if self.done is None or self.total == 0:
+            return None
+        return round(100 * self.done / self.total)
+
+    @property
+    def text(self) -> str:
+        if self.done is None:
+            return "not tracked yet"
+        if self.total == 0:
+            return "nobody in audience"
+        return f"{self.pct}% ({self.done} of {self.total})"
+
+
+@dataclass
+class AudienceReadiness:
+    audience: Audience
+    level: str
+    size: int
+    warned: Measure
+    invited: Measure
+    briefed: Measure
+    read: Measure
+    acknowledged: Measure
+    rag: str = NO_TARGET
+    shortfalls: list[str] = field(default_factory=list)
+
+    @property
+    def rag_label(self) -> str:
+        return RAG_LABELS[self.rag]
+
+    @property
+    def measures(self) -> list[Measure]:
+        return [self.warned, self.invited, self.briefed, self.read, self.acknowledged]
+
+
+@dataclass
+class CampaignReadiness:
+    campaign: Campaign
+    days_to_go_live: int
+    targets: ReadinessThreshold
+    rows: list[AudienceReadiness]
+
+    @property
+    def rag(self) -> str:
+        return max((r.rag for r in self.rows), key=RAG_ORDER.__getitem__, default=NO_TARGET)
+
+    @property
+    def rag_label(self) -> str:
+        return RAG_LABELS[self.rag]
+
+
+def _has_rule(audience: Audience) -> bool:
+    return any(audience.split_values(getattr(audience, f)) for f in Audience.RULE_FIELDS)
+
+
+def member_ids_by_audience(audiences) -> dict[int, set[int]]:
+    """Active members of each audience, in two queries however many audiences (rules become SQL)."""
+    members: dict[int, set[int]] = defaultdict(set)
+    rule = [a for a in audiences if a.kind == Audience.Kind.RULE and _has_rule(a)]
+    listed = [a.pk for a in audiences if a.kind == Audience.Kind.LIST]
+    User = get_user_model()
+    if rule:
+        flags = {f"in_{a.pk}": ExpressionWrapper(a.rule_q(), output_field=BooleanField()) for a in rule}
+        rows = (
+            User.objects.filter(reduce(or_, (a.rule_q() for a in rule)), is_active=True)
+            .annotate(**flags)
+            .values("pk", *flags)
+        )
+        for row in rows:
+            for a in rule:
+                if row[f"in_{a.pk}"]:
+                    members[a.pk].add(row["pk"])
+    if listed:
+        through = Audience.members.through
+        for audience_id, user_id in through.objects.filter(
+            audience_id__in=listed, user__is_active=True
+        ).values_list("audience_id", "user_id"):
+            members[audience_id].add(user_id)
+    return members
+
+
+def _pairs(rows) -> dict[int, set[int]]:
+    found: dict[int, set[int]] = defaultdict(set)
+    for campaign_id, user_id in rows:
+        found[campaign_id].add(user_id)
+    return found
+
+
+def _rag(row: AudienceReadiness, targets: ReadinessThreshold, days: int) -> tuple[str, list[str]]:
+    if row.size == 0:
+        return NO_TARGET, []
+    goals = [("warned", row.warned, targets.warned_pct)]
+    if row.level == Impact.Level.HIGH:
+        goals.append(("briefed", row.briefed, targets.briefed_pct))
+    shortfalls = []
+    for name, measure, target in goals:
+        if measure.pct is None:
+            if measure.total:
+                shortfalls.append(f"{name}: {measure.why_untracked or 'not tracked yet'} (target {target}%)")
+        elif measure.pct < target:
+            shortfalls.append(f"{name} {measure.pct}% (target {target}%)")
+    if not shortfalls:
+        return GREEN, []
+    return (RED if days <= targets.red_within_days else AMBER), shortfalls
+
+
+def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> list[CampaignReadiness]:
+    """Readiness of each campaign, in a fixed number of queries."""
+    now = now or timezone.now()
+    if not campaigns:
+        return []
+    ids = [c.pk for c in campaigns]
+    impacts = list(Impact.objects.filter(campaign_id__in=ids).select_related("audience"))
+    audiences = {i.audience_id: i.audience for i in impacts}
+    members = member_ids_by_audience(list(audiences.values()))
+    targets = {t.campaign_id: t for t in ReadinessThreshold.objects.filter(campaign_id__in=ids)}
+
+    stage_rows = RolloutStage.objects.filter(campaign_id__in=ids).exclude(
+        state=RolloutStage.State.CANCELLED
+    )
+    has_warning = set(
+        stage_rows.filter(kind=RolloutStage.Kind.EARLY_WARNING).values_list("campaign_id", flat=True)
+    )
+    asks_ack = set(stage_rows.filter(requires_acknowledgement=True).values_list("campaign_id", flat=True))
+    has_briefing = set(
+        Briefing.objects.filter(campaign_id__in=ids)
+        .exclude(status=Briefing.Status.CANCELLED)
+        .values_list("campaign_id", flat=True)
+    )
+    from campaigns.models import Explainer
+
+    has_explainer = set(Explainer.objects.filter(campaign_id__in=ids).values_list("campaign_id", flat=True))
+
+    sent = Delivery.objects.filter(stage__campaign_id__in=ids, status=Delivery.Status.SENT)
+    warned = _pairs(
+        sent.filter(stage__kind=RolloutStage.Kind.EARLY_WARNING)
+        .values_list("stage__campaign_id", "recipient_id")
+        .distinct()
+    )
+    acknowledged = _pairs(
+        sent.filter(acknowledged_at__isnull=False).values_list("stage__campaign_id", "recipient_id").distinct()
+    )
+    invitations = Invitation.objects.filter(briefing__campaign_id__in=ids).exclude(
+        briefing__status=Briefing.Status.CANCELLED
+    )
+    invited = _pairs(invitations.values_list("briefing__campaign_id", "user_id").distinct())
+    briefed = _pairs(
+        invitations.filter(attended_at__isnull=False).values_list("briefing__campaign_id", "user_id").distinct()
+    )
+    read = _pairs(
+        ExplainerRead.objects.filter(explainer__campaign_id__in=ids).values_list(
+            "explainer__campaign_id", "user_id"
+        )
+    )
+
+    by_campaign: dict[int, list[Impact]] = defaultdict(list)
+    for impact in impacts:
+        by_campaign[impact.campaign_id].append(impact)
+    level_order = {Impact.Level.HIGH: 0, Impact.Level.MEDIUM: 1, Impact.Level.LOW: 2}
+
+    results = []
+    for c in campaigns:
+        days = (c.go_live_at - now).days
+        t = targets.get(c.pk) or ReadinessThreshold(campaign=c)
+        rows = []
+        for impact in sorted(by_campaign[c.pk], key=lambda i: (level_order.get(i.level, 9), i.audience.name)):
+            people = members.get(impact.audience_id, set())
+            size = len(people)
+
+            def measure(source: dict[int, set[int]], tracked: bool, why: str, people=people, size=size) -> Measure:
+                if not tracked:
+                    return Measure(None, size, why)
+                return Measure(len(source.get(c.pk, set()) & people), size)
+
+            row = AudienceReadiness(
+                impact.audience,
+                impact.level,
+                size,
+                warned=measure(warned, c.pk in has_warning, "no early-warning stage"),
+                invited=measure(invited, c.pk in has_briefing, "no briefing"),
+                briefed=measure(briefed, c.pk in has_briefing, "no briefing"),
+                read=measure(read, c.pk in has_explainer, "no explainer"),
+                acknowledged=measure(acknowledged, c.pk in asks_ack, "no stage asks for it"),
+            )
+            row.rag, row.shortfalls = _rag(row, t, days)
+            rows.append(row)
+        results.append(CampaignReadiness(c, days, t, rows))
+    return results
