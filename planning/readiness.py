@@ -137,6 +137,8 @@ def _rag(row: AudienceReadiness, targets: ReadinessThreshold, days: int) -> tupl
         goals.append(("briefed", row.briefed, targets.briefed_pct))
     shortfalls = []
     for name, measure, target in goals:
+        if target == 0:
+            continue
         if measure.pct is None:
             if measure.total:
                 shortfalls.append(f"{name}: {measure.why_untracked or 'not tracked yet'} (target {target}%)")

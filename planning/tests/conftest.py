@@ -62,3 +62,10 @@ def other_campaign(other_marketing, sales):
         concept="Something sunny is coming.",
         details="Free flights for every customer.",
     )
+
+
+@pytest.fixture
+def make_ny_ic(db):
+    from conftest import make_user
+
+    return make_user("nia", group="IC", first_name="Nia", time_zone="America/New_York")
