@@ -10,6 +10,10 @@ class PlanningConfig(AppConfig):
         from planning import load, views
 
         navigation.register(navigation.NavItem("Calendar", "calendar", 40, roles.can_manage_campaigns))
-        panels.register(panels.Panel("planning-warnings", "planning/_warnings_panel.html", 65, views.warnings_panel))
-        panels.register(panels.Panel("readiness", "planning/_readiness_panel.html", 70, views.readiness_panel))
+        panels.register(
+            panels.Panel("planning-warnings", "planning/_warnings_panel.html", 65, views.warnings_panel)
+        )
+        panels.register(
+            panels.Panel("readiness", "planning/_readiness_panel.html", 70, views.readiness_panel)
+        )
         warnings.register_conflict_checker(load.conflicts_for)

@@ -10,9 +10,27 @@ from campaigns.models import Audience
 from planning.models import CommsItem
 
 ITEMS = [
-    ("CEO town hall", "Quarterly results and questions for the leadership team.", 5, 1, CommsItem.Channel.EVENT),
-    ("Benefits enrolment opens", "Choose next year's benefits by the end of the month.", 9, 21, CommsItem.Channel.EMAIL),
-    ("Planned system outage notice", "The CRM is down on Saturday 02:00-06:00 for an upgrade.", 12, 0, CommsItem.Channel.IN_APP),
+    (
+        "CEO town hall",
+        "Quarterly results and questions for the leadership team.",
+        5,
+        1,
+        CommsItem.Channel.EVENT,
+    ),
+    (
+        "Benefits enrolment opens",
+        "Choose next year's benefits by the end of the month.",
+        9,
+        21,
+        CommsItem.Channel.EMAIL,
+    ),
+    (
+        "Planned system outage notice",
+        "The CRM is down on Saturday 02:00-06:00 for an upgrade.",
+        12,
+        0,
+        CommsItem.Channel.IN_APP,
+    ),
     ("Security awareness reminder", "Phishing tests run this month.", -3, 0, CommsItem.Channel.CHAT),
 ]
 

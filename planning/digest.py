@@ -85,9 +85,14 @@ def send_due_digests(now: datetime | None = None) -> int:
     if not due:
         return 0
     DigestLog.objects.bulk_create([DigestLog(user=u) for u, _ in due], ignore_conflicts=True)
-    previous = dict(DigestLog.objects.filter(user__in=[u for u, _ in due]).values_list("user_id", "last_digest_on"))
+    previous = dict(
+        DigestLog.objects.filter(user__in=[u for u, _ in due]).values_list("user_id", "last_digest_on")
+    )
     campaigns = list(
-        Campaign.objects.upcoming(now).filter(go_live_at__lt=now + HORIZON).select_related("owner").order_by("go_live_at")
+        Campaign.objects.upcoming(now)
+        .filter(go_live_at__lt=now + HORIZON)
+        .select_related("owner")
+        .order_by("go_live_at")
     )
     go_lives = readiness_for(campaigns, now)
     over_by_zone: dict = {}
@@ -102,7 +107,9 @@ def send_due_digests(now: datetime | None = None) -> int:
             send_digest(user, context)
         except Exception:
             # Give the week back so the next hourly tick tries again; never lose it silently.
-            DigestLog.objects.filter(user=user, last_digest_on=monday).update(last_digest_on=previous[user.pk])
+            DigestLog.objects.filter(user=user, last_digest_on=monday).update(
+                last_digest_on=previous[user.pk]
+            )
             log.exception("Weekly digest to user %s failed; will retry next tick", user.pk)
             continue
         sent += 1

@@ -63,8 +63,10 @@ class CalendarFilterForm(forms.Form):
     VIEWS = [("month", "Month"), ("week", "Week"), ("list", "List")]
 
     view = forms.ChoiceField(choices=VIEWS, required=False)
-    date = forms.DateField(required=False, label="Show from", widget=forms.DateInput(attrs={"type": "date"}))
-    audience = forms.ModelChoiceField(queryset=Audience.objects.none(), required=False, empty_label="All audiences")
+    date = forms.DateField(required=False, label="Go to date", widget=forms.DateInput(attrs={"type": "date"}))
+    audience = forms.ModelChoiceField(
+        queryset=Audience.objects.none(), required=False, empty_label="All audiences"
+    )
     team = forms.ModelChoiceField(
         queryset=MarcomTeam.objects.none(), required=False, empty_label="All teams", label="MARCOM team"
     )

@@ -33,6 +33,13 @@ STAGE_STATES_SHOWN = [
     RolloutStage.State.FAILED,
 ]
 EMBARGOED_TITLE = "Embargoed campaign"
+CHANNEL_LABELS = {
+    **dict(CommsItem.Channel.choices),
+    "in_app": "In-app",
+    "briefing": "Briefing",
+}
+# A go-live stage is the announcement sent at go-live; it must not read like the go-live itself.
+STAGE_LABELS = {**dict(RolloutStage.Kind.choices), RolloutStage.Kind.GO_LIVE: "Go-live announcement"}
 
 
 @dataclass
@@ -53,6 +60,10 @@ class Entry:
     @property
     def key(self) -> tuple[str, int]:
         return (self.kind, self.pk)
+
+    @property
+    def channel_labels(self) -> list[str]:
+        return [CHANNEL_LABELS.get(c, c) for c in self.channels]
 
     @property
     def counts_in_load(self) -> bool:
@@ -111,7 +122,7 @@ def _through_map(through, owner_field: str, owners) -> dict[int, set[int]]:
 def collect(start: datetime, end: datetime, *, go_lives: bool = True, with_teams: bool = False) -> Entries:
     """Every entry in [start, end), in a fixed number of queries however many campaigns there are."""
     items: list[Entry] = []
-    kinds = dict(RolloutStage.Kind.choices)
+    kinds = STAGE_LABELS
 
     stages = (
         RolloutStage.objects.filter(send_at__gte=start, send_at__lt=end, state__in=STAGE_STATES_SHOWN)
@@ -275,6 +286,10 @@ class ShownEntry:
     campaign_title: str = ""
 
     @property
+    def is_masked(self) -> bool:
+        return self.title == EMBARGOED_TITLE
+
+    @property
     def at(self) -> datetime:
         return self.entry.at
 
@@ -413,44 +428,89 @@ def conflicts_in(
     return conflicts
 
 
-def campaign_warnings(campaign: Campaign, viewer: Viewer, tz: tzinfo) -> list[tuple[str, Conflict]]:
-    """Open warnings for a campaign's unsent stages and upcoming briefings (for its page)."""
+@dataclass
+class PanelWarning:
+    """One open warning on a campaign page: which of its sends, which audience, what else is there."""
+
+    kind: str  # "cap" or "collision"
+    audience: str
+    message: str
+    ours: list[str]
+    others: list[ConflictItem]
+
+
+def campaign_warnings(campaign: Campaign, viewer: Viewer, tz: tzinfo) -> list[PanelWarning]:
+    """Open warnings for a campaign's unsent stages and upcoming briefings (for its page).
+
+    Over-cap weeks are reported once per audience and week, naming this campaign's sends in it.
+    """
     now = viewer.now
     stages = list(
-        campaign.stages.filter(state__in=[RolloutStage.State.PLANNED, RolloutStage.State.HELD], send_at__gte=now)
-        .prefetch_related("audiences")
-        .order_by("send_at")
+        campaign.stages.filter(
+            state__in=[RolloutStage.State.PLANNED, RolloutStage.State.HELD], send_at__gte=now
+        ).prefetch_related("audiences")
     )
     briefings = list(
         Briefing.objects.filter(campaign=campaign, starts_at__gte=now)
         .exclude(status=Briefing.Status.CANCELLED)
         .prefetch_related("audiences")
-        .order_by("starts_at")
     )
-    planned = [(s, s.send_at, f"{s.get_kind_display()} stage") for s in stages] + [
-        (b, b.starts_at, f"Briefing “{b.title}”") for b in briefings
+    planned = [
+        ("stage", s.pk, s.send_at, f"{STAGE_LABELS.get(s.kind, s.kind)} stage", s.audiences.all())
+        for s in stages
+    ]
+    planned += [
+        ("briefing", b.pk, b.starts_at, f"Briefing “{b.title}”", b.audiences.all()) for b in briefings
     ]
     if not planned:
         return []
-    times = [at for _, at, _ in planned]
-    start = local_midnight(week_start(min(times), tz), tz) - COLLISION_WINDOW
-    end = local_midnight(week_start(max(times), tz) + timedelta(days=7), tz) + COLLISION_WINDOW
+    planned.sort(key=lambda p: p[2])
+    start = local_midnight(week_start(planned[0][2], tz), tz) - COLLISION_WINDOW
+    end = local_midnight(week_start(planned[-1][2], tz) + timedelta(days=7), tz) + COLLISION_WINDOW
     found = collect(start, end, go_lives=False)
+    index = LoadIndex(found.items, tz)
     caps = AudienceCap.caps_by_audience()
-    warnings: list[tuple[str, Conflict]] = []
-    for obj, at, what in planned:
-        for conflict in conflicts_in(
-            found,
-            obj.audiences.all(),
-            [at],
-            exclude=obj,
-            campaign=campaign,
-            tz=tz,
-            viewer=viewer,
-            caps=caps,
-        ):
-            warnings.append((what, conflict))
-    return warnings
+    ours = {(kind, pk) for kind, pk, *_ in planned}
+    names: dict[int, str] = {}
+    weeks: dict[tuple[int, date], list[str]] = defaultdict(list)
+    collisions: list[PanelWarning] = []
+    for _kind, _pk, at, what, audiences in planned:
+        for audience in audiences:
+            names[audience.pk] = audience.name
+            weeks[(audience.pk, week_start(at, tz))].append(what)
+            near = [
+                e
+                for e in found.items
+                if e.kind == "stage"
+                and e.campaign_id != campaign.pk
+                and audience.pk in e.audience_ids
+                and abs(e.at - at) < COLLISION_WINDOW
+            ]
+            if near:
+                collisions.append(
+                    PanelWarning(
+                        "collision",
+                        audience.name,
+                        f"within 24 hours of another campaign's send ({at.astimezone(tz):%a %-d %b, %H:%M}).",
+                        [what],
+                        [_item_label(e, found.campaigns, viewer) for e in near],
+                    )
+                )
+    warnings: list[PanelWarning] = []
+    for (audience_id, monday), whats in sorted(weeks.items(), key=lambda kv: (kv[0][1], names[kv[0][0]])):
+        cap = weekly_cap(audience_id, caps)
+        cell = index.items(audience_id, monday)
+        if len(cell) > cap:
+            warnings.append(
+                PanelWarning(
+                    "cap",
+                    names[audience_id],
+                    f"{len(cell)} announcements in the week of {monday:%a %-d %b %Y}; the cap is {cap}.",
+                    whats,
+                    [_item_label(e, found.campaigns, viewer) for e in cell if e.key not in ours],
+                )
+            )
+    return warnings + collisions
 
 
 @dataclass

@@ -15,7 +15,7 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
 
 from briefings.models import Briefing, Invitation
@@ -23,7 +23,12 @@ from campaigns.models import Audience, Campaign, Delivery, ExplainerRead, Impact
 from planning.models import ReadinessThreshold
 
 GREEN, AMBER, RED, NO_TARGET = "green", "amber", "red", "none"
-RAG_LABELS = {GREEN: "Green: on track", AMBER: "Amber: behind target", RED: "Red: at risk", NO_TARGET: "No target"}
+RAG_LABELS = {
+    GREEN: "Green: on track",
+    AMBER: "Amber: behind target",
+    RED: "Red: at risk",
+    NO_TARGET: "No target",
+}
 RAG_ORDER = {NO_TARGET: 0, GREEN: 1, AMBER: 2, RED: 3}
 
 
@@ -129,6 +134,14 @@ def _pairs(rows) -> dict[int, set[int]]:
     return found
 
 
+def _measure(
+    source: dict[int, set[int]], campaign_id: int, people: set[int], tracked: bool, why: str
+) -> Measure:
+    if not tracked:
+        return Measure(None, len(people), why)
+    return Measure(len(source.get(campaign_id, set()) & people), len(people))
+
+
 def _rag(row: AudienceReadiness, targets: ReadinessThreshold, days: int) -> tuple[str, list[str]]:
     if row.size == 0:
         return NO_TARGET, []
@@ -160,9 +173,7 @@ def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> lis
     members = member_ids_by_audience(list(audiences.values()))
     targets = {t.campaign_id: t for t in ReadinessThreshold.objects.filter(campaign_id__in=ids)}
 
-    stage_rows = RolloutStage.objects.filter(campaign_id__in=ids).exclude(
-        state=RolloutStage.State.CANCELLED
-    )
+    stage_rows = RolloutStage.objects.filter(campaign_id__in=ids).exclude(state=RolloutStage.State.CANCELLED)
     has_warning = set(
         stage_rows.filter(kind=RolloutStage.Kind.EARLY_WARNING).values_list("campaign_id", flat=True)
     )
@@ -183,14 +194,18 @@ def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> lis
         .distinct()
     )
     acknowledged = _pairs(
-        sent.filter(acknowledged_at__isnull=False).values_list("stage__campaign_id", "recipient_id").distinct()
+        sent.filter(acknowledged_at__isnull=False)
+        .values_list("stage__campaign_id", "recipient_id")
+        .distinct()
     )
     invitations = Invitation.objects.filter(briefing__campaign_id__in=ids).exclude(
         briefing__status=Briefing.Status.CANCELLED
     )
     invited = _pairs(invitations.values_list("briefing__campaign_id", "user_id").distinct())
     briefed = _pairs(
-        invitations.filter(attended_at__isnull=False).values_list("briefing__campaign_id", "user_id").distinct()
+        invitations.filter(attended_at__isnull=False)
+        .values_list("briefing__campaign_id", "user_id")
+        .distinct()
     )
     read = _pairs(
         ExplainerRead.objects.filter(explainer__campaign_id__in=ids).values_list(
@@ -212,20 +227,15 @@ def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> lis
             people = members.get(impact.audience_id, set())
             size = len(people)
 
-            def measure(source: dict[int, set[int]], tracked: bool, why: str, people=people, size=size) -> Measure:
-                if not tracked:
-                    return Measure(None, size, why)
-                return Measure(len(source.get(c.pk, set()) & people), size)
-
             row = AudienceReadiness(
                 impact.audience,
                 impact.level,
                 size,
-                warned=measure(warned, c.pk in has_warning, "no early-warning stage"),
-                invited=measure(invited, c.pk in has_briefing, "no briefing"),
-                briefed=measure(briefed, c.pk in has_briefing, "no briefing"),
-                read=measure(read, c.pk in has_explainer, "no explainer"),
-                acknowledged=measure(acknowledged, c.pk in asks_ack, "no stage asks for it"),
+                warned=_measure(warned, c.pk, people, c.pk in has_warning, "no early-warning stage"),
+                invited=_measure(invited, c.pk, people, c.pk in has_briefing, "no briefing"),
+                briefed=_measure(briefed, c.pk, people, c.pk in has_briefing, "no briefing"),
+                read=_measure(read, c.pk, people, c.pk in has_explainer, "no explainer"),
+                acknowledged=_measure(acknowledged, c.pk, people, c.pk in asks_ack, "no stage asks for it"),
             )
             row.rag, row.shortfalls = _rag(row, t, days)
             rows.append(row)

@@ -89,8 +89,14 @@ def _period(view: str, anchor: date) -> tuple[date, date, date, date, str]:
     if view == "week":
         monday = anchor - timedelta(days=anchor.weekday())
         sunday = monday + timedelta(days=6)
-        heading = f"Week {monday.isocalendar().week}: {monday:%-d %b} – {sunday:%-d %b %Y}"
-        return monday, monday + timedelta(days=7), monday - timedelta(days=7), monday + timedelta(days=7), heading
+        heading = f"Week {monday.isocalendar().week}: {monday:%-d %b} to {sunday:%-d %b %Y}"
+        return (
+            monday,
+            monday + timedelta(days=7),
+            monday - timedelta(days=7),
+            monday + timedelta(days=7),
+            heading,
+        )
     first = anchor.replace(day=1)
     last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
     prev_anchor = (first - timedelta(days=1)).replace(day=1)
@@ -105,7 +111,9 @@ def _period(view: str, anchor: date) -> tuple[date, date, date, date, str]:
 def _matches(entry: load.Entry, filters: dict, teams: dict[int, set[int]]) -> bool:
     if filters.get("audience") and filters["audience"].pk not in entry.audience_ids:
         return False
-    if filters.get("team") and (not entry.campaign_id or filters["team"].pk not in teams.get(entry.campaign_id, ())):
+    if filters.get("team") and (
+        not entry.campaign_id or filters["team"].pk not in teams.get(entry.campaign_id, ())
+    ):
         return False
     if filters.get("channel") and filters["channel"] not in entry.channels:
         return False
@@ -211,7 +219,9 @@ def load_view(request: HttpRequest) -> HttpResponse:
     shown_pairs = pairs[:KEY_MESSAGE_PAIRS_SHOWN]
     ids = {c.pk for p in shown_pairs for c in (p.first, p.second)}
     key_messages: dict[int, list[str]] = defaultdict(list)
-    for campaign_id, text in KeyMessage.objects.filter(campaign_id__in=ids).values_list("campaign_id", "text"):
+    for campaign_id, text in KeyMessage.objects.filter(campaign_id__in=ids).values_list(
+        "campaign_id", "text"
+    ):
         key_messages[campaign_id].append(text)
     for p in shown_pairs:
         p.first_messages = key_messages.get(p.first.pk, [])
@@ -253,7 +263,9 @@ def readiness_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def readiness_targets(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _get_campaign_for_user(request, pk, edit=True)
-    threshold = ReadinessThreshold.objects.filter(campaign=campaign).first() or ReadinessThreshold(campaign=campaign)
+    threshold = ReadinessThreshold.objects.filter(campaign=campaign).first() or ReadinessThreshold(
+        campaign=campaign
+    )
     form = ReadinessThresholdForm(request.POST or None, instance=threshold)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -281,13 +293,17 @@ def comms_item_list(request: HttpRequest) -> HttpResponse:
     items = CommsItem.objects.filter(starts_at__gte=timezone.now() - timedelta(days=28)).prefetch_related(
         "audiences"
     )
-    return render(request, "planning/comms_item_list.html", {"items": items, "is_ic": roles.is_ic(request.user)})
+    return render(
+        request, "planning/comms_item_list.html", {"items": items, "is_ic": roles.is_ic(request.user)}
+    )
 
 
 @login_required
 def comms_item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get_comms_item_for_user(request, pk)
-    return render(request, "planning/comms_item_detail.html", {"item": item, "is_ic": roles.is_ic(request.user)})
+    return render(
+        request, "planning/comms_item_detail.html", {"item": item, "is_ic": roles.is_ic(request.user)}
+    )
 
 
 def _comms_item_form(request: HttpRequest, item: CommsItem) -> HttpResponse:

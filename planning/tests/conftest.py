@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.utils import timezone
 
 from briefings.models import Briefing
 from campaigns.models import Campaign, RolloutStage

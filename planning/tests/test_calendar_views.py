@@ -43,7 +43,9 @@ def test_ic_sees_every_entry_with_titles_and_links(client_for, ic, campaign, oth
     assert reverse("campaign_detail", args=[other_campaign.pk]) in body
 
 
-def test_marketing_sees_another_teams_embargoed_campaign_as_embargoed(client_for, marketing, other_campaign, sales):
+def test_marketing_sees_another_teams_embargoed_campaign_as_embargoed(
+    client_for, marketing, other_campaign, sales
+):
     make_stage(other_campaign, NOW + timedelta(days=2), [sales])
     body = _calendar(client_for(marketing)).content.decode()
     assert "Embargoed campaign" in body
@@ -53,7 +55,9 @@ def test_marketing_sees_another_teams_embargoed_campaign_as_embargoed(client_for
     assert reverse("campaign_detail", args=[other_campaign.pk]) not in body
 
 
-def test_marketing_sees_the_concept_once_an_early_warning_reached_them(client_for, marketing, other_campaign, sales):
+def test_marketing_sees_the_concept_once_an_early_warning_reached_them(
+    client_for, marketing, other_campaign, sales
+):
     stage = make_stage(other_campaign, NOW - timedelta(days=1), [sales], kind="early_warning", state="sent")
     Delivery.objects.create(stage=stage, recipient=marketing, channel="in_app", status=Delivery.Status.SENT)
     make_stage(other_campaign, NOW + timedelta(days=2), [sales])
@@ -71,7 +75,10 @@ def test_marketing_sees_their_own_embargoed_campaign_by_title(client_for, market
 
 def test_the_title_shows_to_everyone_once_the_embargo_lifts(client_for, marketing, other_marketing, sales):
     lifted = make_campaign(
-        other_marketing, title="Public Promo", go_live_in=timedelta(days=5), embargo_until=NOW - timedelta(days=1)
+        other_marketing,
+        title="Public Promo",
+        go_live_in=timedelta(days=5),
+        embargo_until=NOW - timedelta(days=1),
     )
     make_stage(lifted, NOW + timedelta(days=2), [sales])
     body = _calendar(client_for(marketing)).content.decode()
@@ -158,7 +165,9 @@ def _seed(n: int, owner, audiences) -> None:
 
 @pytest.mark.parametrize("view", ["month", "week", "list"])
 @pytest.mark.parametrize("n", [10, 200])
-def test_the_calendar_takes_a_fixed_number_of_queries(client_for, ic, marketing, sales, support, django_assert_num_queries, view, n):
+def test_the_calendar_takes_a_fixed_number_of_queries(
+    client_for, ic, marketing, sales, support, django_assert_num_queries, view, n
+):
     _seed(n, marketing, [sales, support])
     client = client_for(ic)
     _calendar(client, view=view)  # warm the session
@@ -188,7 +197,9 @@ def test_ic_gets_the_feed_by_token_without_a_session(client, ic, campaign, sales
     assert any(str(e["SUMMARY"]) == "Email: Town hall" for e in _events(response))
 
 
-def test_the_feed_marks_embargoed_entries_confidential_and_never_holds_details(client_for, ic, other_campaign, sales):
+def test_the_feed_marks_embargoed_entries_confidential_and_never_holds_details(
+    client_for, ic, other_campaign, sales
+):
     make_stage(other_campaign, NOW + timedelta(days=1), [sales])
     response = client_for(ic).get(reverse("calendar_ics"))
     stage = next(e for e in _events(response) if "Secret Summer Launch" in str(e["SUMMARY"]))
@@ -230,4 +241,3 @@ def test_marketing_may_not_make_a_feed_address(client_for, marketing):
 
 def test_the_feed_without_a_session_or_token_asks_to_sign_in(db, client):
     assert client.get(reverse("calendar_ics")).status_code == 302
-

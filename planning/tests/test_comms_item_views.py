@@ -97,7 +97,11 @@ def test_missing_title_and_audiences_are_field_errors(client_for, ic):
 
 def test_the_form_warns_before_saving_an_item_that_pushes_an_audience_over_cap(client_for, ic, sales):
     for n in range(3):
-        make_comms(timezone.datetime(2027, 3, 15 + n, 9, 0, tzinfo=timezone.get_fixed_timezone(0)), [sales], title=f"Existing {n}")
+        make_comms(
+            timezone.datetime(2027, 3, 15 + n, 9, 0, tzinfo=timezone.get_fixed_timezone(0)),
+            [sales],
+            title=f"Existing {n}",
+        )
     response = client_for(ic).post(reverse("comms_item_create"), _data([sales]))
     assert response.status_code == 200
     assert CommsItem.objects.count() == 3
@@ -109,14 +113,20 @@ def test_the_form_warns_before_saving_an_item_that_pushes_an_audience_over_cap(c
 
 def test_confirming_the_warning_saves_the_item(client_for, ic, sales):
     for n in range(3):
-        make_comms(timezone.datetime(2027, 3, 15 + n, 9, 0, tzinfo=timezone.get_fixed_timezone(0)), [sales], title=f"Existing {n}")
+        make_comms(
+            timezone.datetime(2027, 3, 15 + n, 9, 0, tzinfo=timezone.get_fixed_timezone(0)),
+            [sales],
+            title=f"Existing {n}",
+        )
     response = client_for(ic).post(reverse("comms_item_create"), _data([sales], confirm_conflicts="on"))
     assert response.status_code == 302
     assert CommsItem.objects.count() == 4
 
 
 def test_the_form_names_another_campaigns_send_within_24_hours(client_for, ic, other_campaign, sales):
-    make_stage(other_campaign, timezone.datetime(2027, 3, 16, 20, 0, tzinfo=timezone.get_fixed_timezone(0)), [sales])
+    make_stage(
+        other_campaign, timezone.datetime(2027, 3, 16, 20, 0, tzinfo=timezone.get_fixed_timezone(0)), [sales]
+    )
     response = client_for(ic).post(reverse("comms_item_create"), _data([sales]))
     assert response.status_code == 200
     assert "within 24 hours of another campaign" in response.content.decode()
@@ -125,11 +135,16 @@ def test_the_form_names_another_campaigns_send_within_24_hours(client_for, ic, o
 
 def test_moving_an_item_within_its_week_does_not_warn_about_itself(client_for, ic, sales):
     items = [
-        make_comms(timezone.datetime(2027, 3, 15 + n, 9, 0, tzinfo=timezone.get_fixed_timezone(0)), [sales], title=f"Item {n}")
+        make_comms(
+            timezone.datetime(2027, 3, 15 + n, 9, 0, tzinfo=timezone.get_fixed_timezone(0)),
+            [sales],
+            title=f"Item {n}",
+        )
         for n in range(3)
     ]
     response = client_for(ic).post(
-        reverse("comms_item_edit", args=[items[0].pk]), _data([sales], title="Item 0", starts_at="2027-03-18T09:00")
+        reverse("comms_item_edit", args=[items[0].pk]),
+        _data([sales], title="Item 0", starts_at="2027-03-18T09:00"),
     )
     assert response.status_code == 302
 
@@ -137,7 +152,11 @@ def test_moving_an_item_within_its_week_does_not_warn_about_itself(client_for, i
 def test_the_cap_warning_uses_the_week_in_the_planners_zone(client_for, sales, make_ny_ic):
     # Three items on Monday 15 March 03:00 UTC: still Sunday 14 March 23:00 in New York (EDT).
     for n in range(3):
-        make_comms(timezone.datetime(2027, 3, 15, 3, 0, tzinfo=timezone.get_fixed_timezone(0)), [sales], title=f"Early {n}")
+        make_comms(
+            timezone.datetime(2027, 3, 15, 3, 0, tzinfo=timezone.get_fixed_timezone(0)),
+            [sales],
+            title=f"Early {n}",
+        )
     ny = client_for(make_ny_ic)
     # Sunday 14 March 10:00 in New York: the same local week as the three items.
     response = ny.post(reverse("comms_item_create"), _data([sales], starts_at="2027-03-14T10:00"))
@@ -146,7 +165,11 @@ def test_the_cap_warning_uses_the_week_in_the_planners_zone(client_for, sales, m
 
 def test_the_same_time_is_another_week_for_a_london_planner(client_for, ic, sales):
     for n in range(3):
-        make_comms(timezone.datetime(2027, 3, 15, 3, 0, tzinfo=timezone.get_fixed_timezone(0)), [sales], title=f"Early {n}")
+        make_comms(
+            timezone.datetime(2027, 3, 15, 3, 0, tzinfo=timezone.get_fixed_timezone(0)),
+            [sales],
+            title=f"Early {n}",
+        )
     # Sunday 14 March 14:00 in London is the same instant as 10:00 in New York, but London's week differs.
     response = client_for(ic).post(reverse("comms_item_create"), _data([sales], starts_at="2027-03-14T14:00"))
     assert response.status_code == 302

@@ -52,7 +52,9 @@ def test_an_audience_may_have_its_own_cap(marketing, sales, support):
     assert [(c.kind, c.audience) for c in conflicts] == [("cap", "Sales")]
 
 
-def test_it_warns_within_24_hours_of_another_campaigns_send_to_the_same_audience(campaign, other_campaign, sales):
+def test_it_warns_within_24_hours_of_another_campaigns_send_to_the_same_audience(
+    campaign, other_campaign, sales
+):
     make_stage(other_campaign, TUE, [sales])
     conflicts = load.conflicts_for([sales], TUE + timedelta(hours=23), campaign=campaign, tz=LONDON)
     assert _kinds(conflicts) == ["collision"]

@@ -53,7 +53,9 @@ def _live(owner, title, audience, messages, days=5):
     return c
 
 
-def test_the_key_message_check_puts_overlapping_campaigns_side_by_side(client_for, ic, marketing, other_marketing, sales):
+def test_the_key_message_check_puts_overlapping_campaigns_side_by_side(
+    client_for, ic, marketing, other_marketing, sales
+):
     _live(marketing, "Spring Savings", sales, ["Save more with us"])
     _live(other_marketing, "Summer Loans", sales, ["Borrow for less"], days=6)
     response = client_for(ic).get(reverse("planning_load"))
@@ -63,7 +65,9 @@ def test_the_key_message_check_puts_overlapping_campaigns_side_by_side(client_fo
     assert "Save more with us" in body and "Borrow for less" in body
 
 
-def test_campaigns_in_different_weeks_or_audiences_are_not_paired(client_for, ic, marketing, other_marketing, sales, support):
+def test_campaigns_in_different_weeks_or_audiences_are_not_paired(
+    client_for, ic, marketing, other_marketing, sales, support
+):
     _live(marketing, "Spring Savings", sales, ["A"])
     _live(other_marketing, "Later", sales, ["B"], days=40)
     _live(other_marketing, "Elsewhere", support, ["C"])
@@ -77,7 +81,9 @@ def test_drafts_are_not_in_the_key_message_check(client_for, ic, marketing, othe
     assert client_for(ic).get(reverse("planning_load")).context["pairs"] == []
 
 
-def test_marketing_sees_no_key_messages_of_campaigns_they_cannot_open(client_for, marketing, other_marketing, sales):
+def test_marketing_sees_no_key_messages_of_campaigns_they_cannot_open(
+    client_for, marketing, other_marketing, sales
+):
     _live(marketing, "Spring Savings", sales, ["A"])
     _live(other_marketing, "Summer Loans", sales, ["Top secret message"])
     body = client_for(marketing).get(reverse("planning_load")).content.decode()
@@ -85,9 +91,13 @@ def test_marketing_sees_no_key_messages_of_campaigns_they_cannot_open(client_for
 
 
 @pytest.mark.parametrize("n", [10, 200])
-def test_the_load_page_takes_a_fixed_number_of_queries(client_for, ic, marketing, sales, support, django_assert_num_queries, n):
+def test_the_load_page_takes_a_fixed_number_of_queries(
+    client_for, ic, marketing, sales, support, django_assert_num_queries, n
+):
     for i in range(n):
-        c = make_campaign(marketing, title=f"C{i}", go_live_in=timedelta(days=i % 60 + 1), status=Campaign.Status.APPROVED)
+        c = make_campaign(
+            marketing, title=f"C{i}", go_live_in=timedelta(days=i % 60 + 1), status=Campaign.Status.APPROVED
+        )
         add_impact(c, sales)
         KeyMessage.objects.create(campaign=c, position=0, text=f"Message {i}")
         make_stage(c, NOW + timedelta(days=i % 50), [sales, support])
@@ -105,11 +115,13 @@ def test_the_campaign_page_lists_open_warnings(client_for, ic, campaign, other_c
     make_stage(campaign, NOW + timedelta(days=3, hours=2), [sales], kind="early_warning")
     body = client_for(ic).get(reverse("campaign_detail", args=[campaign.pk])).content.decode()
     assert "Load warnings" in body
-    assert "Early warning stage → Sales:" in body
-    assert "within 24 hours of another campaign" in body and "Secret Summer Launch" in body
+    assert "<strong>Collision:</strong> within 24 hours of another campaign" in body
+    assert "Early warning stage" in body and "Secret Summer Launch" in body
 
 
-def test_the_warnings_panel_hides_embargoed_titles_from_marketing(client_for, marketing, campaign, other_campaign, sales):
+def test_the_warnings_panel_hides_embargoed_titles_from_marketing(
+    client_for, marketing, campaign, other_campaign, sales
+):
     make_stage(other_campaign, NOW + timedelta(days=3), [sales])
     make_stage(campaign, NOW + timedelta(days=3, hours=2), [sales], kind="early_warning")
     body = client_for(marketing).get(reverse("campaign_detail", args=[campaign.pk])).content.decode()
@@ -128,7 +140,8 @@ def test_briefings_are_checked_on_the_campaign_page_too(client_for, ic, campaign
         make_comms(NOW + timedelta(days=5, hours=n), [sales], title=f"Item {n}")
     make_briefing(campaign, NOW + timedelta(days=5, hours=6), [sales], title="Team huddle")
     body = client_for(ic).get(reverse("campaign_detail", args=[campaign.pk])).content.decode()
-    assert "Briefing “Team huddle” → Sales:" in body and "cap is 3" in body
+    assert "<strong>Over cap:</strong> 4 announcements in the week of" in body
+    assert "Briefing “Team huddle”" in body and "3 other items" in body
 
 
 # --- navigation and demo ---------------------------------------------------------------------

@@ -27,7 +27,9 @@ def _row(campaign):
 
 
 def _warn(campaign, people, audiences):
-    stage = make_stage(campaign, timezone.now() - timedelta(days=1), audiences, kind="early_warning", state="sent")
+    stage = make_stage(
+        campaign, timezone.now() - timedelta(days=1), audiences, kind="early_warning", state="sent"
+    )
     for p in people:
         Delivery.objects.create(stage=stage, recipient=p, channel="in_app", status=Delivery.Status.SENT)
     return stage
@@ -36,7 +38,9 @@ def _warn(campaign, people, audiences):
 def _brief(campaign, invited, attended, audiences):
     briefing = make_briefing(campaign, timezone.now() + timedelta(days=3), audiences)
     for p in invited:
-        Invitation.objects.create(briefing=briefing, user=p, attended_at=timezone.now() if p in attended else None)
+        Invitation.objects.create(
+            briefing=briefing, user=p, attended_at=timezone.now() if p in attended else None
+        )
     return briefing
 
 
@@ -48,7 +52,9 @@ def test_signals_without_a_source_are_not_tracked_yet_rather_than_zero(campaign,
     assert row.warned.why_untracked == "no early-warning stage"
 
 
-def test_warned_counts_people_in_the_audience_who_got_an_early_warning(campaign, sales_people, sales, employee):
+def test_warned_counts_people_in_the_audience_who_got_an_early_warning(
+    campaign, sales_people, sales, employee
+):
     _warn(campaign, [employee], [sales])
     assert _row(campaign).warned.text == "50% (1 of 2)"
 
@@ -58,13 +64,21 @@ def test_an_early_warning_not_sent_yet_is_zero_not_untracked(campaign, sales_peo
     assert _row(campaign).warned.text == "0% (0 of 2)"
 
 
-def test_invited_briefed_read_and_acknowledged_are_measured(campaign, sales_people, sales, employee, presenter):
+def test_invited_briefed_read_and_acknowledged_are_measured(
+    campaign, sales_people, sales, employee, presenter
+):
     _brief(campaign, [employee, presenter], [employee], [sales])
     explainer = Explainer.objects.create(campaign=campaign, slug="spring")
     ExplainerRead.objects.create(explainer=explainer, user=presenter)
-    stage = make_stage(campaign, timezone.now() - timedelta(hours=1), [sales], state="sent", requires_acknowledgement=True)
+    stage = make_stage(
+        campaign, timezone.now() - timedelta(hours=1), [sales], state="sent", requires_acknowledgement=True
+    )
     Delivery.objects.create(
-        stage=stage, recipient=employee, channel="in_app", status=Delivery.Status.SENT, acknowledged_at=timezone.now()
+        stage=stage,
+        recipient=employee,
+        channel="in_app",
+        status=Delivery.Status.SENT,
+        acknowledged_at=timezone.now(),
     )
     row = _row(campaign)
     assert (row.invited.pct, row.briefed.pct, row.read.pct, row.acknowledged.pct) == (100, 50, 50, 50)
@@ -75,7 +89,9 @@ def test_people_outside_the_audience_do_not_count(campaign, sales_people, sales,
     assert _row(campaign).warned.done == 0
 
 
-def test_a_high_impact_audience_is_green_when_warned_and_briefed_meet_the_targets(campaign, sales_people, sales):
+def test_a_high_impact_audience_is_green_when_warned_and_briefed_meet_the_targets(
+    campaign, sales_people, sales
+):
     _warn(campaign, sales_people, [sales])
     _brief(campaign, sales_people, sales_people, [sales])
     assert _row(campaign).rag == GREEN
@@ -144,7 +160,9 @@ def test_ic_sees_readiness_of_every_upcoming_go_live(client_for, ic, campaign, o
     assert titles == ["Secret Summer Launch", "Spring Savings"]
 
 
-def test_marketing_sees_readiness_of_their_own_campaigns_only(client_for, marketing, campaign, other_campaign):
+def test_marketing_sees_readiness_of_their_own_campaigns_only(
+    client_for, marketing, campaign, other_campaign
+):
     body = client_for(marketing).get(reverse("readiness")).content.decode()
     assert "Spring Savings" in body and "Secret Summer Launch" not in body
 
@@ -169,7 +187,8 @@ def test_the_campaign_page_has_the_readiness_panel(client_for, marketing, campai
 
 def test_ic_sets_targets_for_a_campaign(client_for, ic, campaign):
     response = client_for(ic).post(
-        reverse("readiness_targets", args=[campaign.pk]), {"warned_pct": 80, "briefed_pct": 60, "red_within_days": 3}
+        reverse("readiness_targets", args=[campaign.pk]),
+        {"warned_pct": 80, "briefed_pct": 60, "red_within_days": 3},
     )
     assert response.status_code == 302
     t = campaign.readiness_threshold
@@ -178,14 +197,16 @@ def test_ic_sets_targets_for_a_campaign(client_for, ic, campaign):
 
 def test_a_target_over_100_percent_is_a_field_error(client_for, ic, campaign):
     response = client_for(ic).post(
-        reverse("readiness_targets", args=[campaign.pk]), {"warned_pct": 150, "briefed_pct": 60, "red_within_days": 3}
+        reverse("readiness_targets", args=[campaign.pk]),
+        {"warned_pct": 150, "briefed_pct": 60, "red_within_days": 3},
     )
     assert response.status_code == 200 and "warned_pct" in response.context["form"].errors
 
 
 def test_marketing_may_not_set_targets(client_for, marketing, campaign):
     response = client_for(marketing).post(
-        reverse("readiness_targets", args=[campaign.pk]), {"warned_pct": 10, "briefed_pct": 10, "red_within_days": 1}
+        reverse("readiness_targets", args=[campaign.pk]),
+        {"warned_pct": 10, "briefed_pct": 10, "red_within_days": 1},
     )
     assert response.status_code == 403
     assert not ReadinessThreshold.objects.exists()
@@ -196,7 +217,9 @@ def test_targets_of_an_unknown_campaign_are_not_found(client_for, ic):
 
 
 @pytest.mark.parametrize("n", [10, 200])
-def test_the_readiness_page_takes_a_fixed_number_of_queries(client_for, ic, marketing, sales, support, employee, django_assert_num_queries, n):
+def test_the_readiness_page_takes_a_fixed_number_of_queries(
+    client_for, ic, marketing, sales, support, employee, django_assert_num_queries, n
+):
     for i in range(n):
         c = make_campaign(marketing, title=f"Campaign {i}", go_live_in=timedelta(days=i + 1))
         add_impact(c, sales)
@@ -207,4 +230,3 @@ def test_the_readiness_page_takes_a_fixed_number_of_queries(client_for, ic, mark
     client.get(reverse("readiness"))
     with django_assert_num_queries(18):
         client.get(reverse("readiness"))
-
