@@ -57,7 +57,7 @@ def build_digest(user, now: datetime, go_lives: list, over_by_zone: dict) -> dic
     key = str(zone)
     if key not in over_by_zone:
         weeks = load.weeks_around(now, zone, before=0, after=2)
-        rows, _ = load.heat_map(weeks, zone)
+        rows = load.heat_map(weeks, zone)
         over_by_zone[key] = load.over_cap(rows, weeks)
     return {
         "user": user,

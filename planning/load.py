@@ -9,22 +9,26 @@ a comms item counts once, in the week it starts.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.conf import settings
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import TruncWeek
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from briefings.models import Briefing
 from campaigns import roles
-from campaigns.models import Audience, Campaign, Delivery, RolloutStage
+from campaigns.models import Audience, Campaign, Delivery, Impact, KeyMessage, RolloutStage
 from campaigns.warnings import Conflict, ConflictItem
 from planning.models import AudienceCap, CommsItem
 
 COLLISION_WINDOW = timedelta(hours=24)
+MAX_LISTED = 8  # colliding items named per warning; the rest are counted ("and N more")
 STAGE_STATES_SHOWN = [
     RolloutStage.State.PLANNED,
     RolloutStage.State.HELD,
@@ -232,8 +236,6 @@ def collect(start: datetime, end: datetime, *, go_lives: bool = True, with_teams
 
 
 def _through_map_impacts(campaigns) -> dict[int, set[int]]:
-    from campaigns.models import Impact
-
     mapping: dict[int, set[int]] = defaultdict(set)
     for campaign_id, audience_id in Impact.objects.filter(campaign__in=campaigns.values("pk")).values_list(
         "campaign_id", "audience_id"
@@ -353,6 +355,17 @@ def _item_label(entry: Entry, campaigns: dict[int, Campaign], viewer: Viewer | N
     return ConflictItem(label, entry.at, shown.url)
 
 
+def _labels(
+    entries: list[Entry], campaigns: dict[int, Campaign], viewer: Viewer | None
+) -> tuple[ConflictItem, ...]:
+    """The first MAX_LISTED entries by name, then one line counting the rest."""
+    items = [_item_label(e, campaigns, viewer) for e in entries[:MAX_LISTED]]
+    if len(entries) > MAX_LISTED:
+        rest = entries[MAX_LISTED:]
+        items.append(ConflictItem(f"and {len(rest)} more", rest[0].at, ""))
+    return tuple(items)
+
+
 def conflicts_for(
     audiences,
     send_at: datetime,
@@ -405,7 +418,7 @@ def conflicts_in(
                         audience.name,
                         f"this would be announcement {len(week_items) + 1} in the week of "
                         f"{monday:%a %-d %b %Y}; the cap is {cap} a week.",
-                        tuple(_item_label(e, found.campaigns, viewer) for e in week_items),
+                        _labels(week_items, found.campaigns, viewer),
                     )
                 )
             near = [
@@ -422,7 +435,7 @@ def conflicts_in(
                         "collision",
                         audience.name,
                         "within 24 hours of another campaign's send to this audience.",
-                        tuple(_item_label(e, found.campaigns, viewer) for e in near),
+                        _labels(near, found.campaigns, viewer),
                     )
                 )
     return conflicts
@@ -471,6 +484,13 @@ def campaign_warnings(campaign: Campaign, viewer: Viewer, tz: tzinfo) -> list[Pa
     index = LoadIndex(found.items, tz)
     caps = AudienceCap.caps_by_audience()
     ours = {(kind, pk) for kind, pk, *_ in planned}
+    # Other campaigns' sends per audience, in time order, so a collision check is a bisect.
+    sends: dict[int, list[Entry]] = defaultdict(list)
+    for e in found.items:
+        if e.kind == "stage" and e.campaign_id != campaign.pk:
+            for audience_id in e.audience_ids:
+                sends[audience_id].append(e)
+    send_times = {a: [e.at for e in entries] for a, entries in sends.items()}
     names: dict[int, str] = {}
     weeks: dict[tuple[int, date], list[str]] = defaultdict(list)
     collisions: list[PanelWarning] = []
@@ -478,14 +498,10 @@ def campaign_warnings(campaign: Campaign, viewer: Viewer, tz: tzinfo) -> list[Pa
         for audience in audiences:
             names[audience.pk] = audience.name
             weeks[(audience.pk, week_start(at, tz))].append(what)
-            near = [
-                e
-                for e in found.items
-                if e.kind == "stage"
-                and e.campaign_id != campaign.pk
-                and audience.pk in e.audience_ids
-                and abs(e.at - at) < COLLISION_WINDOW
-            ]
+            times = send_times.get(audience.pk, [])
+            lo = bisect_right(times, at - COLLISION_WINDOW)
+            hi = bisect_left(times, at + COLLISION_WINDOW)
+            near = sends[audience.pk][lo:hi] if hi > lo else []
             if near:
                 collisions.append(
                     PanelWarning(
@@ -493,7 +509,7 @@ def campaign_warnings(campaign: Campaign, viewer: Viewer, tz: tzinfo) -> list[Pa
                         audience.name,
                         f"within 24 hours of another campaign's send ({at.astimezone(tz):%a %-d %b, %H:%M}).",
                         [what],
-                        [_item_label(e, found.campaigns, viewer) for e in near],
+                        list(_labels(near, found.campaigns, viewer)),
                     )
                 )
     warnings: list[PanelWarning] = []
@@ -507,7 +523,7 @@ def campaign_warnings(campaign: Campaign, viewer: Viewer, tz: tzinfo) -> list[Pa
                     names[audience_id],
                     f"{len(cell)} announcements in the week of {monday:%a %-d %b %Y}; the cap is {cap}.",
                     whats,
-                    [_item_label(e, found.campaigns, viewer) for e in cell if e.key not in ours],
+                    list(_labels([e for e in cell if e.key not in ours], found.campaigns, viewer)),
                 )
             )
     return warnings + collisions
@@ -554,17 +570,61 @@ def weeks_around(now: datetime, tz: tzinfo, before: int = 4, after: int = 12) ->
     return [this_monday + timedelta(weeks=n) for n in range(-before, after + 1)]
 
 
-def heat_map(weeks: list[date], tz: tzinfo) -> tuple[list[HeatRow], Entries]:
-    start = local_midnight(weeks[0], tz)
-    end = local_midnight(weeks[-1] + timedelta(days=7), tz)
-    found = collect(start, end)
-    index = LoadIndex(found.items, tz)
+def weekly_counts(start: datetime, end: datetime, tz: tzinfo) -> dict[tuple[int, date], int]:
+    """Announcements per (audience, local Monday) in [start, end), counted by the database.
+
+    Three GROUP BY queries (stages, briefings, comms items) whatever the number of campaigns; the same
+    rules as collect(): go-lives do not count, cancelled and skipped things do not count.
+    """
+    counts: dict[tuple[int, date], int] = defaultdict(int)
+    sources = [
+        (
+            RolloutStage.audiences.through.objects.filter(
+                rolloutstage__send_at__gte=start,
+                rolloutstage__send_at__lt=end,
+                rolloutstage__state__in=STAGE_STATES_SHOWN,
+            ).exclude(rolloutstage__campaign__status=Campaign.Status.CANCELLED),
+            "rolloutstage__send_at",
+        ),
+        (
+            Briefing.audiences.through.objects.filter(
+                briefing__starts_at__gte=start, briefing__starts_at__lt=end
+            )
+            .exclude(briefing__status=Briefing.Status.CANCELLED)
+            .exclude(briefing__campaign__status=Campaign.Status.CANCELLED),
+            "briefing__starts_at",
+        ),
+        (
+            CommsItem.audiences.through.objects.filter(
+                commsitem__starts_at__gte=start, commsitem__starts_at__lt=end
+            ),
+            "commsitem__starts_at",
+        ),
+    ]
+    for rows, at_field in sources:
+        grouped = (
+            rows.annotate(week=TruncWeek(at_field, tzinfo=tz))
+            .values("audience_id", "week")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in grouped:
+            counts[(row["audience_id"], timezone.localtime(row["week"], tz).date())] += row["n"]
+    return counts
+
+
+def heat_map(weeks: list[date], tz: tzinfo) -> list[HeatRow]:
+    counts = weekly_counts(
+        local_midnight(weeks[0], tz), local_midnight(weeks[-1] + timedelta(days=7), tz), tz
+    )
     caps = AudienceCap.caps_by_audience()
     rows = []
     for audience in Audience.objects.order_by("name"):
         cap = weekly_cap(audience.pk, caps)
-        rows.append(HeatRow(audience, cap, [HeatCell(m, index.count(audience.pk, m), cap) for m in weeks]))
-    return rows, found
+        rows.append(
+            HeatRow(audience, cap, [HeatCell(m, counts.get((audience.pk, m), 0), cap) for m in weeks])
+        )
+    return rows
 
 
 def over_cap(rows: list[HeatRow], weeks: Iterable[date]) -> list[tuple[Audience, HeatCell]]:
@@ -578,40 +638,76 @@ class MessagePair:
     second: Campaign
     audiences: list[str]
     weeks: list[date]
+    first_messages: list[str] = field(default_factory=list)
+    second_messages: list[str] = field(default_factory=list)
 
 
-def key_message_pairs(found: Entries, viewer: Viewer, tz: tzinfo) -> list[MessagePair]:
-    """Approved or live campaigns active in overlapping weeks that share an audience.
+def key_message_pairs(
+    weeks: list[date], viewer: Viewer, tz: tzinfo, limit: int
+) -> tuple[list[MessagePair], int]:
+    """Approved or live campaigns active in overlapping weeks that share an affected audience.
 
-    A campaign is active from its first to its last entry (stage, briefing or go-live) in the window.
+    A campaign is active from its first to its last send or go-live inside the shown weeks. Returns
+    the first `limit` pairs (by week) with their key messages, and how many pairs there are in all.
     """
-    active = {Campaign.Status.APPROVED, Campaign.Status.LIVE}
-    spans: dict[int, list[date]] = {}
+    start = local_midnight(weeks[0], tz)
+    end = local_midnight(weeks[-1] + timedelta(days=7), tz)
+    in_window = Q(stages__send_at__gte=start, stages__send_at__lt=end, stages__state__in=STAGE_STATES_SHOWN)
+    campaigns = Campaign.objects.filter(status__in=[Campaign.Status.APPROVED, Campaign.Status.LIVE])
+    if not viewer.is_ic:
+        campaigns = campaigns.filter(pk__in=viewer.visible_campaign_ids)
+    campaigns = (
+        campaigns.annotate(
+            first_send=Min("stages__send_at", filter=in_window),
+            last_send=Max("stages__send_at", filter=in_window),
+        )
+        .filter(Q(first_send__isnull=False) | Q(go_live_at__gte=start, go_live_at__lt=end))
+        .only("pk", "title", "status", "go_live_at")
+        .order_by()
+    )
+    spans: dict[int, tuple[date, date]] = {}
+    by_pk: dict[int, Campaign] = {}
+    for c in campaigns:
+        moments = [t for t in (c.first_send, c.last_send) if t is not None]
+        if start <= c.go_live_at < end:
+            moments.append(c.go_live_at)
+        spans[c.pk] = (week_start(min(moments), tz), week_start(max(moments), tz))
+        by_pk[c.pk] = c
     reach: dict[int, set[int]] = defaultdict(set)
-    for e in found.items:
-        c = found.campaigns.get(e.campaign_id) if e.campaign_id else None
-        if c is None or c.status not in active or not viewer.can_open(c.pk):
-            continue
-        monday = week_start(e.at, tz)
-        span = spans.setdefault(c.pk, [monday, monday])
-        span[0], span[1] = min(span[0], monday), max(span[1], monday)
-        reach[c.pk] |= e.audience_ids
+    for campaign_id, audience_id in Impact.objects.filter(campaign_id__in=list(spans)).values_list(
+        "campaign_id", "audience_id"
+    ):
+        reach[campaign_id].add(audience_id)
     ordered = sorted(spans, key=lambda pk: (spans[pk][0], pk))
-    names = dict(Audience.objects.values_list("pk", "name"))
-    pairs = []
+    found: list[tuple[int, int, set[int]]] = []
     for i, a in enumerate(ordered):
         for b in ordered[i + 1 :]:
             if spans[b][0] > spans[a][1]:
                 break
             shared = reach[a] & reach[b]
-            if not shared:
-                continue
-            first = max(spans[a][0], spans[b][0])
-            last = min(spans[a][1], spans[b][1])
-            weeks = [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
-            pairs.append(
-                MessagePair(
-                    found.campaigns[a], found.campaigns[b], sorted(names.get(x, "?") for x in shared), weeks
-                )
+            if shared:
+                found.append((a, b, shared))
+    shown = found[:limit]
+    if not shown:
+        return [], len(found)
+    names = dict(Audience.objects.values_list("pk", "name"))
+    messages: dict[int, list[str]] = defaultdict(list)
+    ids = {pk for a, b, _ in shown for pk in (a, b)}
+    for campaign_id, text in KeyMessage.objects.filter(campaign_id__in=ids).values_list(
+        "campaign_id", "text"
+    ):
+        messages[campaign_id].append(text)
+    pairs = []
+    for a, b, shared in shown:
+        first, last = max(spans[a][0], spans[b][0]), min(spans[a][1], spans[b][1])
+        pairs.append(
+            MessagePair(
+                by_pk[a],
+                by_pk[b],
+                sorted(names.get(x, "?") for x in shared),
+                [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)],
+                messages.get(a, []),
+                messages.get(b, []),
             )
-    return pairs
+        )
+    return pairs, len(found)

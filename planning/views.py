@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns import roles
-from campaigns.models import Audience, Campaign, KeyMessage
+from campaigns.models import Audience, Campaign
 from planning import calendar_feed, load
 from planning.forms import CalendarFilterForm, CommsItemForm, ReadinessThresholdForm
 from planning.models import CalendarFeed, CommsItem, ReadinessThreshold
@@ -213,19 +213,9 @@ def load_view(request: HttpRequest) -> HttpResponse:
     tz = timezone.get_current_timezone()
     now = timezone.now()
     weeks = load.weeks_around(now, tz)
-    rows, found = load.heat_map(weeks, tz)
+    rows = load.heat_map(weeks, tz)
     viewer = load.Viewer.for_user(request.user, now)
-    pairs = load.key_message_pairs(found, viewer, tz)
-    shown_pairs = pairs[:KEY_MESSAGE_PAIRS_SHOWN]
-    ids = {c.pk for p in shown_pairs for c in (p.first, p.second)}
-    key_messages: dict[int, list[str]] = defaultdict(list)
-    for campaign_id, text in KeyMessage.objects.filter(campaign_id__in=ids).values_list(
-        "campaign_id", "text"
-    ):
-        key_messages[campaign_id].append(text)
-    for p in shown_pairs:
-        p.first_messages = key_messages.get(p.first.pk, [])
-        p.second_messages = key_messages.get(p.second.pk, [])
+    pairs, pair_count = load.key_message_pairs(weeks, viewer, tz, KEY_MESSAGE_PAIRS_SHOWN)
     this_monday = load.week_start(now, tz)
     return render(
         request,
@@ -235,8 +225,8 @@ def load_view(request: HttpRequest) -> HttpResponse:
             "this_monday": this_monday,
             "rows": rows,
             "default_cap": settings.PLANNING_WEEKLY_CAP,
-            "pairs": shown_pairs,
-            "more_pairs": len(pairs) - len(shown_pairs),
+            "pairs": pairs,
+            "more_pairs": pair_count - len(pairs),
             "over": load.over_cap(rows, [w for w in weeks if w >= this_monday]),
         },
     )

@@ -105,7 +105,7 @@ def test_the_load_page_takes_a_fixed_number_of_queries(
         make_comms(NOW + timedelta(days=i % 30), [support], title=f"Item {i}")
     client = client_for(ic)
     client.get(reverse("planning_load"))
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(13):
         client.get(reverse("planning_load"))
 
 
