@@ -536,6 +536,14 @@ class HeatCell:
     cap: int
 
     @property
+    def week_label(self) -> str:
+        return f"{self.monday.day} {self.monday:%B}"
+
+    @property
+    def iso_monday(self) -> str:
+        return self.monday.isoformat()
+
+    @property
     def is_over(self) -> bool:
         return self.count > self.cap
 

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -132,15 +133,39 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     found = load.collect(load.local_midnight(first, tz), load.local_midnight(after, tz), with_teams=True)
     viewer = load.Viewer.for_user(request.user)
     audience_names = dict(Audience.objects.values_list("pk", "name"))
+    audience_text: dict[frozenset, str] = {}
     shown = []
     for entry in found.items:
         if _matches(entry, filters, found.campaign_teams):
             s = load.show(entry, found.campaigns, viewer)
-            s.audiences = sorted(audience_names.get(a, "?") for a in entry.audience_ids)
+            if entry.audience_ids not in audience_text:
+                audience_text[entry.audience_ids] = ", ".join(
+                    sorted(audience_names.get(a, "?") for a in entry.audience_ids)
+                )
+            s.audience_text = audience_text[entry.audience_ids] or "—"
+            s.local = entry.at.astimezone(tz)
+            s.time_text = f"{s.local:%H:%M}"
+            if entry.ends_at:
+                end = entry.ends_at.astimezone(tz)
+                s.time_text += (
+                    f" to {end:%H:%M}" if end.date() == s.local.date() else f" to {end:%-d %b %H:%M}"
+                )
+            s.channel_text = ", ".join(entry.channel_labels) or "—"
             shown.append(s)
+    # Offer the campaigns in this period by name (only those this person may open); any other
+    # campaign they may open is still accepted from a link.
+    in_period = sorted(
+        (c for c in found.campaigns.values() if viewer.can_open(c.pk)), key=lambda c: c.title.lower()
+    )
+    selected = filters.get("campaign")
+    if selected and selected.pk not in {c.pk for c in in_period}:
+        in_period.insert(0, selected)
+    form.fields["campaign"].choices = [("", "All campaigns in this period")] + [
+        (c.pk, c.title) for c in in_period
+    ]
     by_day: dict[date, list] = defaultdict(list)
     for s in shown:
-        by_day[s.at.astimezone(tz).date()].append(s)
+        by_day[s.local.date()].append(s)
     days = [
         Day(first + timedelta(days=n), view != "month" or (first + timedelta(days=n)).month == anchor.month)
         for n in range((after - first).days)
@@ -223,6 +248,7 @@ def load_view(request: HttpRequest) -> HttpResponse:
         {
             "weeks": weeks,
             "this_monday": this_monday,
+            "calendar_url": reverse("calendar"),
             "rows": rows,
             "default_cap": settings.PLANNING_WEEKLY_CAP,
             "pairs": pairs,

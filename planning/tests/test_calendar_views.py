@@ -171,7 +171,7 @@ def test_the_calendar_takes_a_fixed_number_of_queries(
     _seed(n, marketing, [sales, support])
     client = client_for(ic)
     _calendar(client, view=view)  # warm the session
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         _calendar(client, view=view)
 
 
