@@ -656,7 +656,7 @@ def key_message_pairs(
     """Approved or live campaigns active in overlapping weeks that share an affected audience.
 
     A campaign is active from its first to its last send or go-live inside the shown weeks. Returns
-    the first `limit` pairs (by week) with their key messages, and how many pairs there are in all.
+    the first `limit` pairs (by week) with their key messages, and whether more follow.
     """
     start = local_midnight(weeks[0], tz)
     end = local_midnight(weeks[-1] + timedelta(days=7), tz)
@@ -689,6 +689,8 @@ def key_message_pairs(
     ordered = sorted(spans, key=lambda pk: (spans[pk][0], pk))
     found: list[tuple[int, int, set[int]]] = []
     for i, a in enumerate(ordered):
+        if len(found) > limit:
+            break  # enough to show; the page only says that more follow
         for b in ordered[i + 1 :]:
             if spans[b][0] > spans[a][1]:
                 break
@@ -697,7 +699,7 @@ def key_message_pairs(
                 found.append((a, b, shared))
     shown = found[:limit]
     if not shown:
-        return [], len(found)
+        return [], False
     names = dict(Audience.objects.values_list("pk", "name"))
     messages: dict[int, list[str]] = defaultdict(list)
     ids = {pk for a, b, _ in shown for pk in (a, b)}
@@ -718,4 +720,4 @@ def key_message_pairs(
                 messages.get(b, []),
             )
         )
-    return pairs, len(found)
+    return pairs, len(found) > limit

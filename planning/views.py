@@ -240,7 +240,7 @@ def load_view(request: HttpRequest) -> HttpResponse:
     weeks = load.weeks_around(now, tz)
     rows = load.heat_map(weeks, tz)
     viewer = load.Viewer.for_user(request.user, now)
-    pairs, pair_count = load.key_message_pairs(weeks, viewer, tz, KEY_MESSAGE_PAIRS_SHOWN)
+    pairs, has_more_pairs = load.key_message_pairs(weeks, viewer, tz, KEY_MESSAGE_PAIRS_SHOWN)
     this_monday = load.week_start(now, tz)
     return render(
         request,
@@ -252,7 +252,7 @@ def load_view(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "default_cap": settings.PLANNING_WEEKLY_CAP,
             "pairs": pairs,
-            "more_pairs": pair_count - len(pairs),
+            "has_more_pairs": has_more_pairs,
             "over": load.over_cap(rows, [w for w in weeks if w >= this_monday]),
         },
     )
