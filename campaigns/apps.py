@@ -10,3 +10,4 @@ class CampaignsConfig(AppConfig):
 
         navigation.register(navigation.NavItem("Home", "home", 0))
         navigation.register(navigation.NavItem("Campaigns", "campaign_list", 10, roles.can_manage_campaigns))
+        navigation.register(navigation.NavItem("Audiences", "audience_list", 20, roles.can_manage_campaigns))
