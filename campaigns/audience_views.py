@@ -46,7 +46,7 @@ def _get_audience_for_user(request: HttpRequest, pk: int, *, edit: bool = False)
 @login_required
 def audience_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
-    audiences = list(Audience.objects.annotate(campaign_count=Count("impacts")))
+    audiences = list(Audience.objects.annotate(campaign_count=Count("impacts")).order_by("name"))
     sizes = Audience.sizes(audiences)
     for audience in audiences:
         audience.member_count = sizes[audience.pk]

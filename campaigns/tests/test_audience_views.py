@@ -260,3 +260,10 @@ def test_audience_detail_query_count_is_fixed(
     # session, user, profile (time zone), role groups, audience, size, sample, impacts with campaigns
     with django_assert_num_queries(8):
         assert client.get(reverse("audience_detail", args=[sales.pk])).status_code == 200
+
+
+def test_audience_list_is_sorted_by_name(client_for, ic, campaign):
+    for name in ("Zeta", "Alpha", "Mu"):
+        Audience.objects.create(name=name, department="Sales")
+    names = [a.name for a in client_for(ic).get(reverse("audience_list")).context["audiences"]]
+    assert names == ["Alpha", "Mu", "Sales", "Zeta"]
