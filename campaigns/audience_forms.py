@@ -11,7 +11,12 @@ from django.db.models.functions import Lower
 
 from campaigns.models import Audience
 
-RULE_HELP = "Comma-separated alternatives, e.g. “London, Manchester”. Leave blank for any."
+RULE_EXAMPLES = {
+    "department": "Sales, Support",
+    "team": "North, South",
+    "location": "London, Manchester",
+    "role": "Adviser, Team leader",
+}
 
 
 class AudienceForm(forms.ModelForm):
@@ -26,7 +31,10 @@ class AudienceForm(forms.ModelForm):
         model = Audience
         fields = ["name", "description", "kind", "department", "team", "location", "role"]
         widgets = {"kind": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {f: RULE_HELP for f in Audience.RULE_FIELDS}
+        help_texts = {
+            f: f"Comma-separated alternatives, e.g. “{example}”. Leave blank for any."
+            for f, example in RULE_EXAMPLES.items()
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
