@@ -267,3 +267,10 @@ def test_audience_list_is_sorted_by_name(client_for, ic, campaign):
         Audience.objects.create(name=name, department="Sales")
     names = [a.name for a in client_for(ic).get(reverse("audience_list")).context["audiences"]]
     assert names == ["Alpha", "Mu", "Sales", "Zeta"]
+
+
+def test_admin_superuser_creates_audiences_like_ic(client_for, employee):
+    admin = User.objects.create_superuser("root", "root@example.com", "x")
+    response = client_for(admin).post(reverse("audience_create"), RULE)
+    assert response.status_code == 302
+    assert Audience.objects.get(name="London sales").size == 1
