@@ -163,6 +163,16 @@ class Audience(models.Model):
         return self.users().count()
 
     @classmethod
+    def users_in(cls, audiences):
+        """Active users in any of the given audiences, each once."""
+        from django.contrib.auth import get_user_model
+
+        q = Q(pk__in=[])
+        for audience in audiences:
+            q |= audience.member_filter()
+        return get_user_model().objects.filter(q, is_active=True).distinct()
+
+    @classmethod
     def sizes(cls, audiences) -> dict[int, int]:
         """How many active people each audience holds, for any number of audiences in one query."""
         from django.contrib.auth import get_user_model
@@ -177,16 +187,6 @@ class Audience(models.Model):
     def sample(self, limit: int = 10):
         """The first people in the audience by name (for the audience page)."""
         return self.users().select_related("profile").order_by("last_name", "first_name", "pk")[:limit]
-
-    @classmethod
-    def users_in(cls, audiences):
-        """Active users in any of the given audiences, each once."""
-        from django.contrib.auth import get_user_model
-
-        q = Q(pk__in=[])
-        for audience in audiences:
-            q |= audience.member_filter()
-        return get_user_model().objects.filter(q, is_active=True).distinct()
 
 
 class CampaignQuerySet(models.QuerySet):

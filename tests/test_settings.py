@@ -58,7 +58,7 @@ def test_misspelt_debug_fails_at_start_instead_of_meaning_false():
     assert "ImproperlyConfigured: DEBUG must be true or false" in result.stderr
 
 
-def test_non_numeric_interval_fails_at_start():
-    result = run_manage("check", **production_env(DISPATCH_INTERVAL_SECONDS="half a minute"))
+def test_non_numeric_timeout_fails_at_start():
+    result = run_manage("check", **production_env(EMAIL_TIMEOUT="half a minute"))
     assert result.returncode != 0
-    assert "DISPATCH_INTERVAL_SECONDS must be a whole number" in result.stderr
+    assert "ImproperlyConfigured: EMAIL_TIMEOUT must be a whole number" in result.stderr
