@@ -1,5 +1,10 @@
 """import_employees: real CSV files, errors by line number, idempotent re-import."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
@@ -164,3 +169,19 @@ def test_command_handles_a_byte_order_mark(tmp_path, capsys):
 def test_command_refuses_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_employees", str(tmp_path / "nope.csv"))
+
+
+def test_command_line_exit_code_is_non_zero_when_rows_fail(tmp_path):
+    """The real CLI (a header-only failure, so the subprocess never writes to a database)."""
+    path = write_csv(tmp_path, "a@bank.example", header="email")
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_employees", str(path)],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**env, "DEBUG": "true"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "line 1: missing column(s): first_name" in result.stderr
