@@ -83,8 +83,18 @@ class CampaignForm(forms.ModelForm):
             if self.instance.embargo_until == self.instance.go_live_at:
                 self.initial["embargo_until"] = None  # "same as go-live" stays so when go-live moves
 
+    def _same_minute_as_before(self, name: str, value):
+        """The input has minute precision: an unchanged minute keeps the stored time exactly."""
+        stored = getattr(self.instance, name) if self.instance.pk else None
+        if stored and value and value == stored.replace(second=0, microsecond=0):
+            return stored
+        return value
+
+    def clean_embargo_until(self):
+        return self._same_minute_as_before("embargo_until", self.cleaned_data["embargo_until"])
+
     def clean_go_live_at(self):
-        go_live_at = self.cleaned_data["go_live_at"]
+        go_live_at = self._same_minute_as_before("go_live_at", self.cleaned_data["go_live_at"])
         if self.instance.pk is None and go_live_at < timezone.now():
             raise forms.ValidationError("Go-live must be in the future for a new campaign.")
         return go_live_at

@@ -17,6 +17,14 @@ from campaigns.models import Asset, Campaign, Impact, KeyMessage
 # Changes by one person within this window are one entry (one save touches several tables).
 SAME_SAVE = timedelta(seconds=5)
 CAMPAIGN_FIELDS_HIDDEN = {"slug", "paused_at"}
+LABELS = {
+    "go_live_at": "Go-live",
+    "is_go_live_tentative": "Go-live is tentative",
+    "embargo_until": "Embargo until",
+    "external_channels": "External channels",
+    "what_changes": "What changes for them",
+    "what_to_do": "What they must do",
+}
 
 
 @dataclass
@@ -83,7 +91,7 @@ def _diff_lines(new_row, old_row, model, hidden=frozenset()) -> list[Line]:
     for change in delta.changes:
         if change.field in hidden:
             continue
-        label = str(model._meta.get_field(change.field).verbose_name).capitalize()
+        label = LABELS.get(change.field) or str(model._meta.get_field(change.field).verbose_name).capitalize()
         lines.append(Line(label, _show(change.old, change.field), _show(change.new, change.field)))
     return lines
 

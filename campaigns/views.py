@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from campaigns import roles
 from campaigns.forms import CampaignEditor, MoveForm
 from campaigns.history import campaign_history
-from campaigns.models import Asset, Campaign, MarcomTeam
+from campaigns.models import Asset, Campaign, Impact, MarcomTeam
 from campaigns.panels import render_panels
 
 
@@ -60,7 +61,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = (
         Campaign.objects.visible_to(request.user)
         .select_related("owner")
-        .prefetch_related("teams", "impacts__audience")
+        .prefetch_related("teams", Prefetch("impacts", Impact.objects.select_related("audience")))
         .order_by("go_live_at", "pk")
     )
     status, team = request.GET.get("status", ""), request.GET.get("team", "")
