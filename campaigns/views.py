@@ -125,6 +125,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _get_campaign_for_user(request, pk)
     impacts = campaign.impacts.select_related("audience")
     can_edit = campaign.can_edit(request.user)
+    allowed = campaign.allowed_moves(request.user)
     return render(
         request,
         "campaigns/campaign_detail.html",
@@ -134,7 +135,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "key_messages": campaign.key_messages.all(),
             "assets": campaign.assets.all(),
             "can_edit": can_edit and campaign.is_editable,
-            "moves": [MOVES[target] for target in campaign.allowed_moves(request.user)],
+            "moves": [m for m in MOVES.values() if m.target in allowed],
             "history": campaign_history(campaign),
             "panels": render_panels(request, campaign),
         },
@@ -147,18 +148,22 @@ class Move:
     target: str
     label: str
     needs_comment: bool = False
+    is_primary: bool = True
     is_danger: bool = False
 
 
+# In the order the buttons appear: the step forward first, sending back and cancelling after.
 MOVES = {
     m.target: m
     for m in (
         Move("submit", Campaign.Status.SUBMITTED, "Submit to IC"),
         Move("approve", Campaign.Status.APPROVED, "Approve the internal plan"),
-        Move("send-back", Campaign.Status.DRAFT, "Send back to marketing", needs_comment=True),
         Move("go-live", Campaign.Status.LIVE, "Mark as live"),
         Move("close", Campaign.Status.CLOSED, "Close the campaign"),
-        Move("cancel", Campaign.Status.CANCELLED, "Cancel the campaign", is_danger=True),
+        Move(
+            "send-back", Campaign.Status.DRAFT, "Send back to marketing", needs_comment=True, is_primary=False
+        ),
+        Move("cancel", Campaign.Status.CANCELLED, "Cancel the campaign", is_primary=False, is_danger=True),
     )
 }
 MOVES_BY_ACTION = {m.action: m for m in MOVES.values()}
