@@ -29,6 +29,7 @@ class CampaignForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)  # updated_at when the form was opened
     key_messages = forms.CharField(
         label="Key messages",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -78,6 +79,7 @@ class CampaignForm(forms.ModelForm):
         self.fields["concept"].help_text = "The shareable teaser: safe to tell employees early."
         self.fields["details"].help_text = "Embargoed: employees see this only from the embargo time on."
         if self.instance.pk:
+            self.fields["version"].initial = self.instance.updated_at.isoformat()
             self.fields["key_messages"].initial = "\n".join(self.instance.ordered_key_messages())
             self.fields["external_channels"].initial = self.instance.external_channels
             if self.instance.embargo_until == self.instance.go_live_at:
@@ -108,6 +110,14 @@ class CampaignForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        current = self.instance.updated_at.isoformat() if self.instance.pk else ""
+        if cleaned.get("version") and cleaned["version"] != current:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("version")] = current  # saving again overwrites, knowingly
+            raise forms.ValidationError(
+                "Someone else changed this campaign while you were editing it (see its change history). "
+                "Nothing was saved. Check the values below and save again to keep yours."
+            )
         # Campaign.clean reports an embargo after go-live on the embargo field.
         if (
             cleaned.get("go_live_at")
@@ -234,11 +244,16 @@ class MoveForm(forms.Form):
 class CampaignEditor:
     """The three parts of the campaign page form, validated together and saved all or nothing."""
 
+    WRITABLE = [name for name in CampaignForm.Meta.fields if name != "teams"]
+
     def __init__(self, request, campaign: Campaign | None = None):
         data = request.POST if request.method == "POST" else None
         files = request.FILES if request.method == "POST" else None
         self.user = request.user
         self.campaign = campaign or Campaign()
+        # What the campaign holds now, to write back only what this person changed (update_fields):
+        # two people editing different fields at once both keep their change.
+        self.before = {name: getattr(self.campaign, name) for name in self.WRITABLE}
         self.form = CampaignForm(data, files, instance=self.campaign, user=request.user)
         self.impacts = ImpactFormSet(data, instance=self.campaign, prefix="impacts")
         self.assets = AssetFormSet(data, files, instance=self.campaign, prefix="assets")
@@ -272,7 +287,12 @@ class CampaignEditor:
             campaign.time_zone = user_zone(self.user).key
         if notes:
             campaign._change_reason = "; ".join(notes)
-        campaign.save()
+        if is_new:
+            campaign.save()
+        else:
+            changed = [name for name in self.WRITABLE if getattr(campaign, name) != self.before[name]]
+            if changed or notes:
+                campaign.save(update_fields=[*changed, "updated_at"])
         self.form.save_m2m()
         campaign.set_key_messages(self.form.cleaned_data["key_messages"])
         self.impacts.instance = campaign

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -317,6 +317,15 @@ class Campaign(models.Model):
 
     def move_to(self, target: str, user, comment: str = "") -> None:
         """Change status if the move is legal for this person; raise ValidationError otherwise."""
+        with transaction.atomic():
+            # Decide on the status as it is now, with the row locked: two reviewers clicking at once
+            # make one move, and the second is told the move no longer applies.
+            self.status = (
+                Campaign.objects.select_for_update().values_list("status", flat=True).get(pk=self.pk)
+            )
+            self._move_to(target, user, comment)
+
+    def _move_to(self, target: str, user, comment: str) -> None:
         current = self.Status(self.status)
         if target not in self.Status.values:
             raise ValidationError(f"“{target}” is not a campaign status.")

@@ -53,6 +53,7 @@ def edit_post_data(campaign: Campaign, **overrides) -> dict:
         "key_messages": "\n".join(campaign.ordered_key_messages()),
         "external_channels": list(campaign.external_channels),
         "teams": [t.pk for t in campaign.teams.all()],
+        "version": campaign.updated_at.isoformat(),
     }
     if campaign.is_go_live_tentative:
         data["is_go_live_tentative"] = "on"

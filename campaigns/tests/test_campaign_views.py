@@ -281,3 +281,30 @@ def test_campaign_page_shows_facts_impacts_and_edit_button(client_for, marketing
     assert "Spring Savings" in html
     assert "New rates to explain" in html
     assert reverse("campaign_edit", args=[campaign.pk]) in html
+
+
+def test_edit_over_someone_elses_change_is_refused_then_allowed_on_purpose(client_for, marketing, campaign):
+    client = client_for(marketing)
+    data = edit_post_data(campaign, title="Renamed by Mia")
+    campaign.objectives = "Set by Ian meanwhile"
+    campaign.save()
+    response = client.post(f"/campaigns/{campaign.pk}/edit/", data)
+    assert "Someone else changed this campaign" in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.title == "Spring Savings"
+    data["version"] = campaign.updated_at.isoformat()  # what the re-shown form now carries
+    assert client.post(f"/campaigns/{campaign.pk}/edit/", data).status_code == 302
+
+
+def test_reshown_form_carries_the_current_version(client_for, marketing, campaign):
+    data = edit_post_data(campaign)
+    campaign.save()
+    response = client_for(marketing).post(f"/campaigns/{campaign.pk}/edit/", data)
+    campaign.refresh_from_db()
+    assert f'value="{campaign.updated_at.isoformat()}"' in response.content.decode()
+
+
+def test_edit_records_only_the_field_that_changed(client_for, marketing, campaign):
+    data = edit_post_data(campaign, title="Renamed")
+    client_for(marketing).post(f"/campaigns/{campaign.pk}/edit/", data)
+    assert campaign.history.first().diff_against(campaign.history.all()[1]).changed_fields == ["title"]

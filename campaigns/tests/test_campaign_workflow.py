@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from campaigns.models import Campaign
 
@@ -131,3 +132,12 @@ def test_move_to_records_the_reason_in_history(ic, campaign):
     _set_status(campaign, Campaign.Status.SUBMITTED)
     campaign.move_to(Campaign.Status.DRAFT, ic, "Too broad")
     assert campaign.history.first().history_change_reason == "Status → Draft: Too broad"
+
+
+def test_a_stale_copy_decides_on_the_current_status(ic, campaign):
+    stale = Campaign.objects.get(pk=campaign.pk)
+    campaign.move_to(Campaign.Status.CANCELLED, ic)
+    with pytest.raises(ValidationError, match="cancelled campaign cannot move"):
+        stale.move_to(Campaign.Status.SUBMITTED, ic)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.CANCELLED
