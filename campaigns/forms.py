@@ -164,8 +164,13 @@ class BaseImpactFormSet(BaseInlineFormSet):
         choices = [("", "Choose an audience")] + [(a.pk, a.name) for a in Audience.objects.only("pk", "name")]
         for form in self.forms:
             form.fields["audience"].choices = choices
-            form.fields["audience"].required = False
-            form.empty_permitted = True
+            form.fields["audience"].required = False  # clean() says which audience is missing
+
+    def get_unique_error_message(self, unique_check) -> str:
+        return "Name each audience once: remove or change the repeated one."
+
+    def get_form_error(self) -> str:
+        return "This audience is already named in another row."
 
     def clean(self):
         super().clean()
@@ -266,12 +271,15 @@ class CampaignEditor:
     def error_links(self) -> list[tuple[str, str]]:
         """(anchor id, message) for the error summary at the top of the page."""
         links = []
-        for form in [self.form, *self.impacts.forms, *self.assets.forms]:
+        sections = [("", self.form)]
+        sections += [(f"Who it affects, row {i}", f) for i, f in enumerate(self.impacts.forms, 1)]
+        sections += [(f"Assets, row {i}", f) for i, f in enumerate(self.assets.forms, 1)]
+        for section, form in sections:
             for name, errors in form.errors.items():
                 anchor = form[name].auto_id if name in form.fields else form.prefix or "campaign-form"
                 label = form.fields[name].label if name in form.fields else ""
-                for error in errors:
-                    links.append((anchor, f"{label}: {error}" if label else error))
+                where = ", ".join(part for part in (section, str(label)) if part)
+                links.extend((anchor, f"{where}: {error}" if where else error) for error in errors)
         for formset in (self.impacts, self.assets):
             links.extend((formset.prefix, error) for error in formset.non_form_errors())
         return links

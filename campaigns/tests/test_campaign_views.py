@@ -137,6 +137,15 @@ def test_same_audience_twice_is_an_error(client_for, marketing, sales):
     assert not Campaign.objects.exists()
 
 
+def test_adding_an_audience_already_named_is_an_error_not_a_500(client_for, marketing, campaign, sales):
+    data = edit_post_data(campaign)
+    data.update({"impacts-TOTAL_FORMS": "2", "impacts-1-audience": sales.pk, "impacts-1-level": "low"})
+    response = client_for(marketing).post(f"/campaigns/{campaign.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "Name each audience once" in str(response.context["editor"].error_links)
+    assert campaign.impacts.count() == 1
+
+
 def test_impact_without_audience_is_a_field_error(client_for, marketing):
     data = _with_impacts(campaign_post_data(), (None, "high"))
     response = client_for(marketing).post(NEW, data)
@@ -308,3 +317,16 @@ def test_edit_records_only_the_field_that_changed(client_for, marketing, campaig
     data = edit_post_data(campaign, title="Renamed")
     client_for(marketing).post(f"/campaigns/{campaign.pk}/edit/", data)
     assert campaign.history.first().diff_against(campaign.history.all()[1]).changed_fields == ["title"]
+
+
+def test_tampered_post_without_formset_data_is_an_error_not_a_500(client_for, marketing):
+    data = {k: v for k, v in campaign_post_data().items() if not k.startswith(("impacts-", "assets-"))}
+    response = client_for(marketing).post(NEW, data)
+    assert response.status_code == 200
+    assert not Campaign.objects.exists()
+
+
+def test_too_long_key_message_is_a_field_error(client_for, marketing):
+    response = client_for(marketing).post(NEW, campaign_post_data(key_messages="x" * 501))
+    assert response.context["editor"].form.errors["key_messages"]
+    assert not Campaign.objects.exists()
