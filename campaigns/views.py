@@ -179,7 +179,10 @@ def campaign_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not campaign.may_move(request.user, move.target):
         raise PermissionDenied("Your role may not make that move on this campaign.")
     form = MoveForm(request.POST)
-    comment = form.cleaned_data["comment"].strip() if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["comment"]))
+        return redirect(campaign)
+    comment = form.cleaned_data["comment"].strip()
     if move.needs_comment and not comment:
         messages.error(request, "Say why you are sending it back: the comment is required.")
         return redirect(campaign)

@@ -141,3 +141,11 @@ def test_a_stale_copy_decides_on_the_current_status(ic, campaign):
         stale.move_to(Campaign.Status.SUBMITTED, ic)
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.CANCELLED
+
+
+def test_overlong_comment_is_refused_with_a_message(client_for, ic, campaign):
+    _set_status(campaign, Campaign.Status.SUBMITTED)
+    response = _move(client_for(ic), campaign, "send-back", comment="x" * 2001)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SUBMITTED
+    assert "at most 2000 characters" in response.content.decode()
