@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Exists, Max, Min, Q
 from django.db.models.functions import TruncWeek
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -458,6 +458,21 @@ def campaign_warnings(campaign: Campaign, viewer: Viewer, tz: tzinfo) -> list[Pa
     Over-cap weeks are reported once per audience and week, naming this campaign's sends in it.
     """
     now = viewer.now
+    unsent = RolloutStage.objects.filter(
+        campaign=campaign, state__in=[RolloutStage.State.PLANNED, RolloutStage.State.HELD], send_at__gte=now
+    )
+    upcoming = Briefing.objects.filter(campaign=campaign, starts_at__gte=now).exclude(
+        status=Briefing.Status.CANCELLED
+    )
+    # One query answers "anything planned?"; most campaign pages then need nothing more.
+    flags = (
+        Campaign.objects.filter(pk=campaign.pk)
+        .annotate(has_stages=Exists(unsent), has_briefings=Exists(upcoming))
+        .values("has_stages", "has_briefings")
+        .first()
+    )
+    if not flags or not (flags["has_stages"] or flags["has_briefings"]):
+        return []
     stages = list(
         campaign.stages.filter(
             state__in=[RolloutStage.State.PLANNED, RolloutStage.State.HELD], send_at__gte=now

@@ -15,11 +15,11 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from briefings.models import Briefing, Invitation
-from campaigns.models import Audience, Campaign, Delivery, ExplainerRead, Impact, RolloutStage
+from campaigns.models import Audience, Campaign, Delivery, Explainer, ExplainerRead, Impact, RolloutStage
 from planning.models import ReadinessThreshold
 
 GREEN, AMBER, RED, NO_TARGET = "green", "amber", "red", "none"
@@ -173,44 +173,52 @@ def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> lis
     members = member_ids_by_audience(list(audiences.values()))
     targets = {t.campaign_id: t for t in ReadinessThreshold.objects.filter(campaign_id__in=ids)}
 
-    stage_rows = RolloutStage.objects.filter(campaign_id__in=ids).exclude(state=RolloutStage.State.CANCELLED)
-    has_warning = set(
-        stage_rows.filter(kind=RolloutStage.Kind.EARLY_WARNING).values_list("campaign_id", flat=True)
-    )
-    asks_ack = set(stage_rows.filter(requires_acknowledgement=True).values_list("campaign_id", flat=True))
+    has_warning: set[int] = set()
+    asks_ack: set[int] = set()
+    for campaign_id, kind, requires_ack in (
+        RolloutStage.objects.filter(campaign_id__in=ids)
+        .exclude(state=RolloutStage.State.CANCELLED)
+        .values_list("campaign_id", "kind", "requires_acknowledgement")
+        .distinct()
+    ):
+        if kind == RolloutStage.Kind.EARLY_WARNING:
+            has_warning.add(campaign_id)
+        if requires_ack:
+            asks_ack.add(campaign_id)
     has_briefing = set(
         Briefing.objects.filter(campaign_id__in=ids)
         .exclude(status=Briefing.Status.CANCELLED)
         .values_list("campaign_id", flat=True)
     )
-    from campaigns.models import Explainer
-
     has_explainer = set(Explainer.objects.filter(campaign_id__in=ids).values_list("campaign_id", flat=True))
 
-    sent = Delivery.objects.filter(stage__campaign_id__in=ids, status=Delivery.Status.SENT)
-    warned = _pairs(
-        sent.filter(stage__kind=RolloutStage.Kind.EARLY_WARNING)
-        .values_list("stage__campaign_id", "recipient_id")
-        .distinct()
-    )
-    acknowledged = _pairs(
-        sent.filter(acknowledged_at__isnull=False)
-        .values_list("stage__campaign_id", "recipient_id")
-        .distinct()
-    )
-    invitations = Invitation.objects.filter(briefing__campaign_id__in=ids).exclude(
-        briefing__status=Briefing.Status.CANCELLED
-    )
-    invited = _pairs(invitations.values_list("briefing__campaign_id", "user_id").distinct())
-    briefed = _pairs(
-        invitations.filter(attended_at__isnull=False)
-        .values_list("briefing__campaign_id", "user_id")
-        .distinct()
-    )
+    warned: dict[int, set[int]] = defaultdict(set)
+    acknowledged: dict[int, set[int]] = defaultdict(set)
+    # Skip the tables whose signal no campaign here tracks (fixed count for a given kind of data).
+    deliveries = Delivery.objects if (has_warning or asks_ack) else Delivery.objects.none()
+    for campaign_id, user_id, kind, acknowledged_at in (
+        deliveries.filter(stage__campaign_id__in=ids, status=Delivery.Status.SENT)
+        .filter(Q(stage__kind=RolloutStage.Kind.EARLY_WARNING) | Q(acknowledged_at__isnull=False))
+        .values_list("stage__campaign_id", "recipient_id", "stage__kind", "acknowledged_at")
+    ):
+        if kind == RolloutStage.Kind.EARLY_WARNING:
+            warned[campaign_id].add(user_id)
+        if acknowledged_at is not None:
+            acknowledged[campaign_id].add(user_id)
+    invited: dict[int, set[int]] = defaultdict(set)
+    briefed: dict[int, set[int]] = defaultdict(set)
+    invitations = Invitation.objects if has_briefing else Invitation.objects.none()
+    for campaign_id, user_id, attended_at in (
+        invitations.filter(briefing__campaign_id__in=ids)
+        .exclude(briefing__status=Briefing.Status.CANCELLED)
+        .values_list("briefing__campaign_id", "user_id", "attended_at")
+    ):
+        invited[campaign_id].add(user_id)
+        if attended_at is not None:
+            briefed[campaign_id].add(user_id)
+    reads = ExplainerRead.objects if has_explainer else ExplainerRead.objects.none()
     read = _pairs(
-        ExplainerRead.objects.filter(explainer__campaign_id__in=ids).values_list(
-            "explainer__campaign_id", "user_id"
-        )
+        reads.filter(explainer__campaign_id__in=ids).values_list("explainer__campaign_id", "user_id")
     )
 
     by_campaign: dict[int, list[Impact]] = defaultdict(list)
