@@ -510,37 +510,55 @@ def campaign_warnings(campaign: Campaign, viewer: Viewer, tz: tzinfo) -> list[Pa
     weeks: dict[tuple[int, date], list[str]] = defaultdict(list)
     collisions: list[PanelWarning] = []
     for _kind, _pk, at, what, audiences in planned:
+        # One collision warning per send of ours, naming every audience it collides on.
+        hit_audiences: list[str] = []
+        near_all: dict[tuple[str, int], Entry] = {}
         for audience in audiences:
             names[audience.pk] = audience.name
             weeks[(audience.pk, week_start(at, tz))].append(what)
             times = send_times.get(audience.pk, [])
             lo = bisect_right(times, at - COLLISION_WINDOW)
             hi = bisect_left(times, at + COLLISION_WINDOW)
-            near = sends[audience.pk][lo:hi] if hi > lo else []
-            if near:
-                collisions.append(
-                    PanelWarning(
-                        "collision",
-                        audience.name,
-                        f"within 24 hours of another campaign's send ({at.astimezone(tz):%a %-d %b, %H:%M}).",
-                        [what],
-                        list(_labels(near, found.campaigns, viewer)),
-                    )
-                )
-    warnings: list[PanelWarning] = []
-    for (audience_id, monday), whats in sorted(weeks.items(), key=lambda kv: (kv[0][1], names[kv[0][0]])):
-        cap = weekly_cap(audience_id, caps)
-        cell = index.items(audience_id, monday)
-        if len(cell) > cap:
-            warnings.append(
+            if hi > lo:
+                hit_audiences.append(audience.name)
+                for e in sends[audience.pk][lo:hi]:
+                    near_all[e.key] = e
+        if hit_audiences:
+            collisions.append(
                 PanelWarning(
-                    "cap",
-                    names[audience_id],
-                    f"{len(cell)} announcements in the week of {monday:%a %-d %b %Y}; the cap is {cap}.",
-                    whats,
-                    list(_labels([e for e in cell if e.key not in ours], found.campaigns, viewer)),
+                    "collision",
+                    ", ".join(sorted(hit_audiences)),
+                    f"within 24 hours of another campaign's send ({what}, {at.astimezone(tz):%a %-d %b, %H:%M}).",
+                    [what],
+                    list(_labels(sorted(near_all.values(), key=lambda e: e.at), found.campaigns, viewer)),
                 )
             )
+    # One cap warning per week, naming every audience over its cap that week.
+    by_week: dict[date, list[tuple[int, list[str]]]] = defaultdict(list)
+    for (audience_id, monday), whats in weeks.items():
+        if index.count(audience_id, monday) > weekly_cap(audience_id, caps):
+            by_week[monday].append((audience_id, whats))
+    warnings: list[PanelWarning] = []
+    for monday in sorted(by_week):
+        over = sorted(by_week[monday], key=lambda item: names[item[0]])
+        counts = "; ".join(
+            f"{names[a]} {index.count(a, monday)} announcements (cap {weekly_cap(a, caps)})" for a, _ in over
+        )
+        ours_that_week = list(dict.fromkeys(w for _, whats in over for w in whats))
+        others: dict[tuple[str, int], Entry] = {}
+        for a, _ in over:
+            for e in index.items(a, monday):
+                if e.key not in ours:
+                    others[e.key] = e
+        warnings.append(
+            PanelWarning(
+                "cap",
+                ", ".join(names[a] for a, _ in over),
+                f"week of {monday:%a %-d %b %Y}: {counts}.",
+                ours_that_week,
+                list(_labels(sorted(others.values(), key=lambda e: e.at), found.campaigns, viewer)),
+            )
+        )
     return warnings + collisions
 
 

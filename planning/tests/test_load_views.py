@@ -140,7 +140,7 @@ def test_briefings_are_checked_on_the_campaign_page_too(client_for, ic, campaign
         make_comms(NOW + timedelta(days=5, hours=n), [sales], title=f"Item {n}")
     make_briefing(campaign, NOW + timedelta(days=5, hours=6), [sales], title="Team huddle")
     body = client_for(ic).get(reverse("campaign_detail", args=[campaign.pk])).content.decode()
-    assert "<strong>Over cap:</strong> 4 announcements in the week of" in body
+    assert "<strong>Over cap:</strong> week of Mon 15 Mar 2027: Sales 4 announcements (cap 3)." in body
     assert "Briefing “Team huddle”" in body and "3 other items" in body
 
 
