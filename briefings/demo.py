@@ -99,13 +99,16 @@ def _seed_upcoming(campaign: Campaign, presenter) -> int:
         time_zone="America/New_York",
         online_url="https://meet.example.com/briefing-americas",
         presenter=presenter,
-        capacity=2,
     )
     if created_online:
         online.audiences.set(audiences[1:2] or audiences[:1])
         online.invite_audiences()
-        for invitation in online.invitations.order_by("pk")[:3]:
-            invitation.respond(Invitation.Rsvp.YES)  # two seats: the third waits
+        invitations = list(online.invitations.order_by("pk"))
+        # One seat fewer than people who say yes, so the demo shows a waiting list.
+        online.capacity = max(1, min(len(invitations), 6) - 1)
+        online.save(update_fields=["capacity"])
+        for invitation in invitations[:6]:
+            invitation.respond(Invitation.Rsvp.YES)
     return int(created_london) + int(created_online)
 
 

@@ -29,8 +29,11 @@ CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "time_zone", "place", "onlin
 
 
 def record_campaign_note(campaign: Campaign, reason: str, user=None) -> None:
-    """Add an entry with `reason` to the campaign's change history (simple_history), nothing else."""
-    campaign._change_reason = reason
+    """Add an entry with `reason` to the campaign's change history (simple_history), nothing else.
+
+    simple_history keeps at most 100 characters of a reason; longer ones are cut with an ellipsis.
+    """
+    campaign._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
     if user is not None:
         campaign._history_user = user
     campaign.save(update_fields=["updated_at"])
@@ -189,10 +192,7 @@ class Briefing(models.Model):
         if at is not None and at < self.campaign.embargo_until:
             local = at.astimezone(self.zone).strftime("%d %b %Y %H:%M %Z")
             record_campaign_note(
-                self.campaign,
-                f"Briefing pack “{self.title}” released to its presenter early, at {local} "
-                "(before the embargo lifts)",
-                user,
+                self.campaign, f"Briefing pack released to presenter early ({local}): {self.title}", user
             )
 
     def copy_pack_from_campaign(self) -> None:

@@ -40,7 +40,7 @@ def test_ic_sets_an_earlier_release_time_and_the_campaign_history_records_it(
     client_for(ic).post(reverse("briefing_pack_edit", args=[briefing.pk]), data)
     briefing.refresh_from_db()
     assert briefing.pack_release_at == release.replace(second=0, microsecond=0)
-    assert any("released to its presenter early" in r for r in history_reasons(briefing.campaign))
+    assert any("released to presenter early" in r for r in history_reasons(briefing.campaign))
     with time_machine.travel(release + timedelta(minutes=1)):
         assert client_for(presenter).get(reverse("briefing_pack", args=[briefing.pk])).status_code == 200
 
@@ -50,7 +50,7 @@ def test_release_now_is_an_explicit_action_recorded_with_who_did_it(client_for, 
     briefing.refresh_from_db()
     assert briefing.is_pack_released()
     latest = briefing.campaign.history.first()
-    assert "released to its presenter early" in latest.history_change_reason
+    assert "released to presenter early" in latest.history_change_reason
     assert latest.history_user == ic
     assert client_for(presenter).get(reverse("briefing_pack", args=[briefing.pk])).status_code == 200
 
@@ -106,3 +106,10 @@ def test_employee_sees_details_on_briefing_page_only_after_embargo(client_for, e
 def test_employee_cannot_open_the_pack_even_after_embargo(client_for, employee, briefing, invited):
     with time_machine.travel(briefing.campaign.embargo_until + timedelta(days=1)):
         assert client_for(employee).get(reverse("briefing_pack", args=[briefing.pk])).status_code == 403
+
+
+def test_long_titles_still_fit_the_history_reason(ic, briefing):
+    briefing.title = "A very long briefing title " * 8
+    briefing.set_pack_release(timezone.now(), ic)
+    reason = briefing.campaign.history.first().history_change_reason
+    assert reason.startswith("Briefing pack released to presenter early") and len(reason) <= 100
