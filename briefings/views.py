@@ -45,11 +45,31 @@ def _get_briefing_for_user(
         .first()
     )
     if briefing is None:
+        briefing = _invite_late_joiner(request.user, pk)
+    if briefing is None:
         raise Http404("No such briefing.")
     if manage and not briefing.can_manage(request.user):
         raise PermissionDenied("Only internal communications manage briefings.")
     if run and not briefing.can_run(request.user):
         raise PermissionDenied("Only the presenter of this briefing (or IC) can do that.")
+    return briefing
+
+
+def _invite_late_joiner(user, pk: int) -> Briefing | None:
+    """Someone who got the invitation stage without an invitation row (they joined an audience after
+    "invite audiences", and the engine sent them the latest stage): invite them now."""
+    if not user.is_authenticated:
+        return None
+    briefing = (
+        Briefing.objects.scheduled()
+        .select_related("campaign", "presenter", "invitation_stage")
+        .filter(pk=pk, invitation_stage__deliveries__recipient=user)
+        .first()
+    )
+    if briefing is not None:
+        Invitation.objects.get_or_create(
+            briefing=briefing, user=user, defaults={"notified_sequence": briefing.sequence}
+        )
     return briefing
 
 
