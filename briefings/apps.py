@@ -22,3 +22,11 @@ class BriefingsConfig(AppConfig):
             composer = None
         if composer is not None and hasattr(composer, "register_attachment_provider"):
             composer.register_attachment_provider(invitation_attachments)
+        try:
+            from campaigns import faq
+        except ImportError:  # the employee area's explainer FAQ registry is not merged yet
+            faq = None
+        if faq is not None and hasattr(faq, "register_faq_source"):
+            from briefings.models import faq_pairs
+
+            faq.register_faq_source(faq_pairs)

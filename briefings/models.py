@@ -272,11 +272,10 @@ class Briefing(models.Model):
         offset = int((at - campaign.go_live_at).total_seconds() // 60)
         when = self.local_starts_at.strftime("%A %-d %B %Y, %H:%M") + f" ({self.time_zone})"
         title, where = _literal(self.title), _literal(self.place or "online")
-        stage = RolloutStage.objects.create(
+        stage = RolloutStage(
             campaign=campaign,
             kind=RolloutStage.Kind.BRIEFING_INVITATION,
             offset_minutes=offset,
-            send_at=at,
             channels=[EmployeeProfile.Channel.IN_APP, EmployeeProfile.Channel.EMAIL],
             subject=f"You're invited: {_literal(self.title)}",
             body=(
@@ -287,6 +286,9 @@ class Briefing(models.Model):
                 "The calendar file is attached."
             ),
         )
+        # Anchored to go-live like every stage (the engine re-plans it if go-live moves); today that is "now".
+        stage.send_at = stage.compute_send_at()
+        stage.save()
         stage.audiences.set(audiences)
         return stage
 
@@ -498,6 +500,11 @@ class Feedback(models.Model):
         if self.is_anonymous or self.user is None:
             return "Anonymous"
         return self.user.get_full_name() or self.user.get_username()
+
+
+def faq_pairs(campaign: Campaign) -> list[tuple[str, str]]:
+    """answered_questions as (question, answer) pairs: the explainer FAQ's source format."""
+    return [(item["question"], item["answer"]) for item in answered_questions(campaign)]
 
 
 def answered_questions(campaign: Campaign) -> list[dict]:

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from briefings.models import Feedback, Invitation, answered_questions
+from briefings.models import Feedback, Invitation, answered_questions, faq_pairs
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +179,19 @@ def test_feedback_link_shows_after_attendance(client_for, employee, briefing, at
 def test_feedback_key_is_stable_and_differs_per_person(briefing, employee, employee_ny):
     assert Feedback.key_for(briefing, employee) == Feedback.key_for(briefing, employee)
     assert Feedback.key_for(briefing, employee) != Feedback.key_for(briefing, employee_ny)
+
+
+def test_answered_questions_feed_the_explainer_faq_as_pairs(client_for, marketing, campaign, some_feedback):
+    question = Feedback.objects.exclude(question="").get()
+    client_for(marketing).post(reverse("feedback_answer", args=[question.pk]), {"answer": "Yes, for now."})
+    assert faq_pairs(campaign) == [("Is it UK only?", "Yes, for now.")]
+
+
+def test_faq_source_is_registered_when_the_explainer_registry_exists():
+    import importlib.util
+
+    if importlib.util.find_spec("campaigns.faq") is None:
+        return  # employee area not merged on this branch: apps.ready() registers it once it is
+    from campaigns import faq
+
+    assert faq_pairs in faq._sources
