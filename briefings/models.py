@@ -272,6 +272,7 @@ class Briefing(models.Model):
         offset = int((at - campaign.go_live_at).total_seconds() // 60)
         when = self.local_starts_at.strftime("%A %-d %B %Y, %H:%M") + f" ({self.time_zone})"
         title, where = _literal(self.title), _literal(self.place or "online")
+        url = settings.SITE_URL + self.get_absolute_url()
         stage = RolloutStage(
             campaign=campaign,
             kind=RolloutStage.Kind.BRIEFING_INVITATION,
@@ -280,10 +281,10 @@ class Briefing(models.Model):
             subject=f"You're invited: {_literal(self.title)}",
             body=(
                 "Hello {{ first_name }},\n\n"
-                f"You're invited to a team briefing about {{{{ campaign_title }}}}: {title}, "
-                f"{when}, {where}.\n\n{{{{ concept }}}}\n\n"
-                f"Please answer yes, no or maybe: {settings.SITE_URL}{self.get_absolute_url()}\n"
-                "The calendar file is attached."
+                f"You're invited to a team briefing on {{{{ campaign_title }}}}: {title}, {when}, {where}.\n\n"
+                "{{ concept }}\n\n"
+                f"Please answer yes, no or maybe: {url}\n"
+                f"Add it to your calendar: {url}ics"
             ),
         )
         # Anchored to go-live like every stage (the engine re-plans it if go-live moves); today that is "now".

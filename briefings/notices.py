@@ -90,11 +90,30 @@ def send_seat_notice(invitation_id: int) -> int:
 
 
 def invitation_attachments(stage: RolloutStage, recipient) -> list[tuple[str, str, str]]:
-    """Attachment provider for the engine: the .ics on each briefing-invitation email."""
+    """Attachment provider for the engine: the .ics on each briefing-invitation email.
+
+    A stage created by "invite audiences" carries its own briefing. The campaign-wide invitation
+    stage of the default plan carries one file per scheduled briefing of that campaign the
+    recipient is invited to (iTIP allows one event UID per REQUEST, hence one file each).
+    """
     if stage.kind != RolloutStage.Kind.BRIEFING_INVITATION:
         return []
-    briefing = Briefing.objects.select_related("campaign").filter(invitation_stage=stage).first()
-    if briefing is None or briefing.is_cancelled:
-        return []
-    content = briefing_calendar(briefing, attendee=recipient, method="REQUEST").decode()
-    return [("briefing.ics", content, "text/calendar; method=REQUEST")]
+    own = Briefing.objects.select_related("campaign").filter(invitation_stage=stage).first()
+    if own is not None:
+        briefings = [] if own.is_cancelled else [own]
+    else:
+        briefings = list(
+            Briefing.objects.scheduled()
+            .filter(campaign_id=stage.campaign_id, invitations__user=recipient, starts_at__gt=timezone.now())
+            .select_related("campaign")
+            .exclude(invitations__user=recipient, invitations__rsvp=Invitation.Rsvp.NO)
+            .order_by("starts_at", "pk")
+        )
+    return [
+        (
+            "briefing.ics" if len(briefings) == 1 else f"briefing-{b.pk}.ics",
+            briefing_calendar(b, attendee=recipient, method="REQUEST").decode(),
+            "text/calendar; method=REQUEST",
+        )
+        for b in briefings
+    ]

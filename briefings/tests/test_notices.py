@@ -105,6 +105,31 @@ def test_attachment_provider_attaches_ics_to_briefing_invitations(briefing, empl
     assert f"mailto:{employee.email}" in str(cal.walk("VEVENT")[0]["attendee"])
 
 
+def test_campaign_wide_invitation_stage_gets_one_ics_per_briefing_i_am_invited_to(
+    campaign, briefing, employee
+):
+    from briefings.tests.conftest import make_briefing
+
+    second = make_briefing(campaign, title="Second session")
+    declined = make_briefing(campaign, title="Declined session")
+    invite(briefing, employee)
+    invite(second, employee)
+    invite(declined, employee)[0].respond("no")
+    stage = RolloutStage.objects.create(
+        campaign=campaign,
+        kind="briefing_invitation",
+        offset_minutes=-7 * 24 * 60,
+        send_at=campaign.go_live_at,
+        channels=["email"],
+        subject="Choose a session",
+        body="{{ briefings_url }}",
+    )
+    files = invitation_attachments(stage, employee)
+    uids = [str(Calendar.from_ical(content).walk("VEVENT")[0]["uid"]) for _, content, _ in files]
+    assert uids == [briefing_uid(briefing), briefing_uid(second)]
+    assert [name for name, _, _ in files] == [f"briefing-{briefing.pk}.ics", f"briefing-{second.pk}.ics"]
+
+
 def test_attachment_provider_ignores_other_stages(campaign, employee):
     stage = RolloutStage.objects.create(
         campaign=campaign,
