@@ -351,6 +351,8 @@ class Invitation(models.Model):
     attended_at = models.DateTimeField(null=True, blank=True)
     # The briefing SEQUENCE this person was last emailed about: a retried notice skips them.
     notified_sequence = models.PositiveIntegerField(default=0)
+    # When the "tell us what you think" email went: each attendee gets it once.
+    feedback_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["briefing", "invited_at", "pk"]

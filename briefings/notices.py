@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 UPDATE = "update"
 CANCEL = "cancel"
 SEAT = "seat"
-KINDS = (UPDATE, CANCEL, SEAT)
+FEEDBACK = "feedback"
+KINDS = (UPDATE, CANCEL, SEAT, FEEDBACK)
 
 
 def build_message(briefing: Briefing, invitation: Invitation, kind: str) -> EmailMultiAlternatives:
@@ -41,6 +42,8 @@ def build_message(briefing: Briefing, invitation: Invitation, kind: str) -> Emai
         html = render_to_string(f"briefings/emails/{kind}/body.html", context)
     message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=[user.email])
     message.attach_alternative(html, "text/html")
+    if kind == FEEDBACK:
+        return message  # nothing changes in the calendar
     message.attach(
         "briefing.ics",
         briefing_calendar(briefing, attendee=user, method=method).decode(),
@@ -87,6 +90,26 @@ def send_seat_notice(invitation_id: int) -> int:
     if invitation is None or not invitation.has_seat or not invitation.user.email:
         return 0
     return get_connection().send_messages([build_message(invitation.briefing, invitation, SEAT)])
+
+
+def send_feedback_requests(briefing_id: int) -> int:
+    """Ask each attendee of a delivered briefing for feedback, once each; returns how many were asked."""
+    briefing = Briefing.objects.select_related("campaign").filter(pk=briefing_id).first()
+    if briefing is None or briefing.status != Briefing.Status.DELIVERED:
+        return 0
+    invitations = briefing.invitations.select_related("user__profile").filter(
+        attended_at__isnull=False, feedback_requested_at__isnull=True
+    )
+    sent = 0
+    with get_connection() as connection:
+        for invitation in invitations.exclude(user__email=""):
+            if connection.send_messages([build_message(briefing, invitation, FEEDBACK)]) != 1:
+                continue
+            Invitation.objects.filter(pk=invitation.pk, feedback_requested_at__isnull=True).update(
+                feedback_requested_at=timezone.now()
+            )
+            sent += 1
+    return sent
 
 
 def invitation_attachments(stage: RolloutStage, recipient) -> list[tuple[str, str, str]]:

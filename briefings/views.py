@@ -431,6 +431,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
             briefing.invitations.filter(pk__in=ticked, attended_at__isnull=True).update(attended_at=now)
             briefing.invitations.exclude(pk__in=ticked).update(attended_at=None)
+            if briefing.status == Briefing.Status.DELIVERED:
+                transaction.on_commit(lambda: tasks.send_feedback_requests.delay(briefing.pk))
         messages.success(request, f"Attendance saved: {len(ticked)} attended.")
         return redirect("briefing_attendance", briefing.pk)
     return render(
@@ -467,8 +469,12 @@ def delivered(request: HttpRequest, pk: int) -> HttpResponse:
                 "delivered_form": form,
             },
         )
-    briefing.confirm_delivered(form.cleaned_data["notes"])
-    messages.success(request, "Briefing marked as delivered. Attendees can now give feedback.")
+    with transaction.atomic():
+        briefing.confirm_delivered(form.cleaned_data["notes"])
+        transaction.on_commit(lambda: tasks.send_feedback_requests.delay(briefing.pk))
+    messages.success(
+        request, "Briefing marked as delivered. Attendees get an email asking for their feedback."
+    )
     return redirect(briefing)
 
 

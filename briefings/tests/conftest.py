@@ -55,5 +55,7 @@ def other_presenter(db):
 def eager_celery():
     """Run tasks in-process when enqueued: for content tests through the locmem outbox."""
     celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True  # a failing task fails the test
     yield
     celery_app.conf.task_always_eager = False
+    celery_app.conf.task_eager_propagates = False

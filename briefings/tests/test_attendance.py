@@ -127,3 +127,37 @@ def test_campaign_page_shows_the_coverage_panel(client_for, ic, campaign, briefi
     assert "Briefings and coverage" in page
     assert "Coverage per audience" in page
     assert briefing.title in page
+
+
+def test_confirming_delivery_emails_attendees_a_feedback_link_once(
+    client_for,
+    presenter,
+    briefing,
+    employee,
+    employee_ny,
+    mailoutbox,
+    eager_celery,
+    django_capture_on_commit_callbacks,
+):
+    emma, _noah = invite(briefing, employee, employee_ny)
+    Invitation.objects.filter(pk=emma.pk).update(attended_at=briefing.starts_at)
+    with time_machine.travel(briefing.starts_at + timedelta(minutes=50)):
+        client = client_for(presenter)  # signed in then: a session from 30 days earlier has expired
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("briefing_delivered", args=[briefing.pk]), {"notes": "Went well."})
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("briefing_delivered", args=[briefing.pk]), {"notes": "Went well, updated."})
+    assert [m.to for m in mailoutbox] == [[employee.email]]
+    assert reverse("briefing_feedback", args=[briefing.pk]) in mailoutbox[0].body
+    assert mailoutbox[0].attachments == []
+
+
+def test_attendance_ticked_after_delivery_also_gets_the_feedback_email(
+    client_for, presenter, briefing, invited, mailoutbox, eager_celery, django_capture_on_commit_callbacks
+):
+    briefing.confirm_delivered("Done", at=briefing.starts_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(presenter).post(
+            reverse("briefing_attendance", args=[briefing.pk]), {"attended": [str(invited.pk)]}
+        )
+    assert [m.to for m in mailoutbox] == [[invited.user.email]]
