@@ -102,6 +102,7 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
         .annotate(
             my_rsvp=Subquery(mine.values("rsvp")[:1]),
             my_waitlisted=Subquery(mine.values("is_waitlisted")[:1]),
+            my_attended_at=Subquery(mine.values("attended_at")[:1]),
         )
         .order_by("starts_at", "pk")
     )

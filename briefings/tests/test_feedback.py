@@ -195,3 +195,8 @@ def test_faq_source_is_registered_when_the_explainer_registry_exists():
     from campaigns import faq
 
     assert faq_pairs in faq._sources
+
+
+def test_briefing_list_offers_feedback_to_attendees(client_for, employee, briefing, attended):
+    page = client_for(employee).get(reverse("briefing_list") + "?show=all").content.decode()
+    assert reverse("briefing_feedback", args=[briefing.pk]) in page
