@@ -130,7 +130,8 @@ class PackForm(forms.ModelForm):
         model = Briefing
         fields = ["why", "expected", "background", "key_messages", "faq", "speaker_notes", "pack_release_at"]
         widgets = {
-            f: forms.Textarea(attrs={"rows": 4}) for f in ["why", "expected", "background", "key_messages"]
+            f: forms.Textarea(attrs={"rows": 5})
+            for f in ["why", "expected", "background", "key_messages", "faq", "speaker_notes"]
         }
 
 
