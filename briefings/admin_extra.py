@@ -24,7 +24,13 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     list_display = ["user", "created_at"]
     search_fields = ["user__username"]
     exclude = ["token"]  # a secret address: admins revoke (delete) it, they never need to read it
-    readonly_fields = ["user", "created_at"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_at"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "created_at"] if obj else ["created_at"]
+
+    def save_model(self, request, obj: CalendarFeed, form, change: bool) -> None:
+        if not obj.token:
+            obj.token = CalendarFeed.new_token()
+        super().save_model(request, obj, form, change)

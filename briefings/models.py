@@ -532,10 +532,14 @@ class CalendarFeed(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("briefing_feed", args=[self.token])
 
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
     @classmethod
     def regenerate(cls, user) -> CalendarFeed:
         """A new secret for this person; the old address stops working at once."""
-        feed, _ = cls.objects.update_or_create(user=user, defaults={"token": secrets.token_urlsafe(32)})
+        feed, _ = cls.objects.update_or_create(user=user, defaults={"token": cls.new_token()})
         return feed
 
     @classmethod

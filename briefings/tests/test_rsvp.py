@@ -195,3 +195,20 @@ def test_a_stranger_without_the_invitation_still_gets_404(client_for, briefing, 
     briefing.invite_audiences()
     assert client_for(employee_ny).get(briefing.get_absolute_url()).status_code == 404
     assert not Invitation.objects.filter(user=employee_ny).exists()
+
+
+def test_menu_badge_counts_my_unanswered_upcoming_invitations(client_for, employee, briefing, invited):
+    from briefings.navigation import pending_answers
+
+    assert pending_answers(employee) == 1
+    invited.respond("maybe")
+    assert pending_answers(employee) == 0
+
+
+def test_menu_badge_costs_managers_no_query(ic, django_assert_num_queries):
+    from briefings.navigation import pending_answers
+    from campaigns import roles
+
+    roles.group_names(ic)  # loaded once per request by the page already
+    with django_assert_num_queries(0):
+        assert pending_answers(ic) is None
