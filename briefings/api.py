@@ -20,6 +20,8 @@ class BriefingSerializer(serializers.ModelSerializer):
     audiences = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     url = serializers.SerializerMethodField()
     ics_url = serializers.SerializerMethodField()
+    # A plain string keeps the OpenAPI enum names free of a clash with Campaign.status.
+    status = serializers.CharField(read_only=True, help_text="scheduled, delivered or cancelled")
 
     class Meta:
         model = Briefing
