@@ -130,10 +130,10 @@ class DigestLog(models.Model):
         return f"{self.user}: {self.last_digest_on}"
 
 
-class CalendarFeed(models.Model):
-    """A secret address for one person's .ics feed (calendar apps cannot sign in)."""
+class PlanningFeed(models.Model):
+    """A secret address for one IC person's comms-calendar .ics feed (calendar apps cannot sign in)."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed")
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="planning_feed")
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

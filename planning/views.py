@@ -30,7 +30,7 @@ from campaigns import roles
 from campaigns.models import Audience, Campaign
 from planning import calendar_feed, load
 from planning.forms import CalendarFilterForm, CommsItemForm, ReadinessThresholdForm
-from planning.models import CalendarFeed, CommsItem, ReadinessThreshold
+from planning.models import CommsItem, PlanningFeed, ReadinessThreshold
 from planning.readiness import readiness_for
 
 MONTH_CELL_LIMIT = 4  # entries drawn per day in the month grid; the rest are behind "N more"
@@ -195,7 +195,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
             "view_urls": [(v, label, link(view=v, date=anchor.isoformat())) for v, label in form.VIEWS],
             "week_url": lambda d: link(view="week", date=d.isoformat()),
             "is_ic": viewer.is_ic,
-            "feed": CalendarFeed.objects.filter(user=request.user).first() if viewer.is_ic else None,
+            "feed": PlanningFeed.objects.filter(user=request.user).first() if viewer.is_ic else None,
         },
     )
 
@@ -204,7 +204,7 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
     """The calendar as iCalendar, for IC: by the secret feed address (?token=) or a signed-in session."""
     token = request.GET.get("token", "")
     if token:
-        feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+        feed = PlanningFeed.objects.select_related("user").filter(token=token).first()
         if feed is None or not feed.user.is_active:
             raise Http404("No such calendar feed.")
         user = feed.user
@@ -226,7 +226,7 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
 def calendar_feed_reset(request: HttpRequest) -> HttpResponse:
     """Create the feed address, or replace it (the old one stops working at once)."""
     _require_ic(request)
-    CalendarFeed.objects.update_or_create(user=request.user, defaults={"token": CalendarFeed.new_token()})
+    PlanningFeed.objects.update_or_create(user=request.user, defaults={"token": PlanningFeed.new_token()})
     messages.success(request, "Your calendar feed address is ready. Any older address no longer works.")
     return redirect("calendar")
 

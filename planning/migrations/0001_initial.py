@@ -26,12 +26,12 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.CreateModel(
-            name='CalendarFeed',
+            name='PlanningFeed',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('token', models.CharField(max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to=settings.AUTH_USER_MODEL)),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='planning_feed', to=settings.AUTH_USER_MODEL)),
             ],
         ),
         migrations.CreateModel(

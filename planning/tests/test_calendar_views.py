@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from campaigns.models import Delivery, Impact, MarcomTeam
 from conftest import add_impact, make_campaign, make_user
-from planning.models import CalendarFeed
+from planning.models import PlanningFeed
 from planning.tests.conftest import make_briefing, make_comms, make_stage
 
 NOW = timezone.datetime(2027, 3, 10, 12, 0, tzinfo=timezone.get_fixed_timezone(0))
@@ -191,7 +191,7 @@ def test_ic_gets_the_feed_by_session(client_for, ic, campaign, sales):
 
 def test_ic_gets_the_feed_by_token_without_a_session(client, ic, campaign, sales):
     make_comms(NOW + timedelta(days=1), [sales], title="Town hall")
-    feed = CalendarFeed.objects.create(user=ic, token=CalendarFeed.new_token())
+    feed = PlanningFeed.objects.create(user=ic, token=PlanningFeed.new_token())
     response = client.get(reverse("calendar_ics"), {"token": feed.token})
     assert response.status_code == 200
     assert any(str(e["SUMMARY"]) == "Email: Town hall" for e in _events(response))
@@ -213,7 +213,7 @@ def test_a_wrong_token_is_not_found(db, client):
 
 
 def test_a_token_stops_working_when_its_owner_is_no_longer_ic(client, ic):
-    feed = CalendarFeed.objects.create(user=ic, token=CalendarFeed.new_token())
+    feed = PlanningFeed.objects.create(user=ic, token=PlanningFeed.new_token())
     ic.groups.clear()
     assert client.get(reverse("calendar_ics"), {"token": feed.token}).status_code == 403
 
@@ -226,9 +226,9 @@ def test_others_may_not_have_the_feed(client_for, request, persona):
 def test_ic_can_make_a_new_feed_address_and_the_old_one_stops(client_for, client, ic):
     signed_in = client_for(ic)
     signed_in.post(reverse("calendar_feed_reset"))
-    old = CalendarFeed.objects.get(user=ic).token
+    old = PlanningFeed.objects.get(user=ic).token
     signed_in.post(reverse("calendar_feed_reset"))
-    new = CalendarFeed.objects.get(user=ic).token
+    new = PlanningFeed.objects.get(user=ic).token
     assert old != new
     client.logout()
     assert client.get(reverse("calendar_ics"), {"token": old}).status_code == 404
