@@ -15,7 +15,7 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
 from briefings.models import Briefing, Invitation
@@ -171,26 +171,52 @@ def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> lis
     impacts = list(Impact.objects.filter(campaign_id__in=ids).select_related("audience"))
     audiences = {i.audience_id: i.audience for i in impacts}
     members = member_ids_by_audience(list(audiences.values()))
-    targets = {t.campaign_id: t for t in ReadinessThreshold.objects.filter(campaign_id__in=ids)}
-
-    has_warning: set[int] = set()
-    asks_ack: set[int] = set()
-    for campaign_id, kind, requires_ack in (
-        RolloutStage.objects.filter(campaign_id__in=ids)
-        .exclude(state=RolloutStage.State.CANCELLED)
-        .values_list("campaign_id", "kind", "requires_acknowledgement")
-        .distinct()
-    ):
-        if kind == RolloutStage.Kind.EARLY_WARNING:
-            has_warning.add(campaign_id)
-        if requires_ack:
-            asks_ack.add(campaign_id)
-    has_briefing = set(
-        Briefing.objects.filter(campaign_id__in=ids)
-        .exclude(status=Briefing.Status.CANCELLED)
-        .values_list("campaign_id", flat=True)
+    # One query for which signals each campaign tracks, and its targets (LEFT JOIN, defaults if none).
+    live_stages = RolloutStage.objects.filter(campaign=OuterRef("pk")).exclude(
+        state=RolloutStage.State.CANCELLED
     )
-    has_explainer = set(Explainer.objects.filter(campaign_id__in=ids).values_list("campaign_id", flat=True))
+    flags = (
+        Campaign.objects.filter(pk__in=ids)
+        .annotate(
+            has_warning=Exists(live_stages.filter(kind=RolloutStage.Kind.EARLY_WARNING)),
+            asks_ack=Exists(live_stages.filter(requires_acknowledgement=True)),
+            has_briefing=Exists(
+                Briefing.objects.filter(campaign=OuterRef("pk")).exclude(status=Briefing.Status.CANCELLED)
+            ),
+            has_explainer=Exists(Explainer.objects.filter(campaign=OuterRef("pk"))),
+        )
+        .values(
+            "pk",
+            "has_warning",
+            "asks_ack",
+            "has_briefing",
+            "has_explainer",
+            "readiness_threshold__pk",
+            "readiness_threshold__warned_pct",
+            "readiness_threshold__briefed_pct",
+            "readiness_threshold__red_within_days",
+        )
+        .order_by()
+    )
+    has_warning, asks_ack, has_briefing, has_explainer = set(), set(), set(), set()
+    targets: dict[int, ReadinessThreshold] = {}
+    for row in flags:
+        for name, found in (
+            ("has_warning", has_warning),
+            ("asks_ack", asks_ack),
+            ("has_briefing", has_briefing),
+            ("has_explainer", has_explainer),
+        ):
+            if row[name]:
+                found.add(row["pk"])
+        if row["readiness_threshold__pk"]:
+            targets[row["pk"]] = ReadinessThreshold(
+                pk=row["readiness_threshold__pk"],
+                campaign_id=row["pk"],
+                warned_pct=row["readiness_threshold__warned_pct"],
+                briefed_pct=row["readiness_threshold__briefed_pct"],
+                red_within_days=row["readiness_threshold__red_within_days"],
+            )
 
     warned: dict[int, set[int]] = defaultdict(set)
     acknowledged: dict[int, set[int]] = defaultdict(set)

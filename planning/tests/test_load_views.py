@@ -138,7 +138,7 @@ def test_the_warnings_panel_says_so_when_there_is_nothing(client_for, ic, campai
 def test_briefings_are_checked_on_the_campaign_page_too(client_for, ic, campaign, other_campaign, sales):
     for n in range(3):
         make_comms(NOW + timedelta(days=5, hours=n), [sales], title=f"Item {n}")
-    make_briefing(campaign, NOW + timedelta(days=5, hours=6), [sales], title="Team huddle")
+    make_briefing(campaign, NOW + timedelta(days=5, hours=6), [sales], title="Team huddle", presenter=ic)
     body = client_for(ic).get(reverse("campaign_detail", args=[campaign.pk])).content.decode()
     assert "<strong>Over cap:</strong> week of Mon 15 Mar 2027: Sales 4 announcements (cap 3)." in body
     assert "Briefing “Team huddle”" in body and "3 other items" in body

@@ -228,5 +228,5 @@ def test_the_readiness_page_takes_a_fixed_number_of_queries(
         _brief(c, [employee], [employee], [sales])
     client = client_for(ic)
     client.get(reverse("readiness"))
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         client.get(reverse("readiness"))
