@@ -169,6 +169,7 @@ def seed() -> None:
         [
             Briefing(
                 campaign=c,
+                presenter=owner,  # the briefings coverage panel needs one (see report)
                 title=f"Briefing {c.title}",
                 starts_at=c.go_live_at - timedelta(days=1),
                 ends_at=c.go_live_at - timedelta(days=1) + timedelta(hours=1),
