@@ -54,7 +54,7 @@ def stale_after() -> timedelta:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff: base, 2×base, 4×base … capped at an hour."""
+    """Exponential backoff: base, 2 * base, 4 * base, ... capped at an hour."""
     return timedelta(seconds=min(settings.EMAIL_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), 3600))
 
 

@@ -41,7 +41,7 @@ class StageForm(forms.ModelForm):
         fields = ["kind", "audiences", "channels", "subject", "body", "requires_acknowledgement"]
         help_texts = {
             "body": "Placeholders: "
-            + ", ".join("{{ %s }}" % name for name in composer.PLACEHOLDERS)
+            + ", ".join(f"{{{{ {name} }}}}" for name in composer.PLACEHOLDERS)
             + ". {{ details }} is embargoed: only allowed in stages sent after the embargo lifts.",
         }
 
@@ -71,7 +71,7 @@ class StageForm(forms.ModelForm):
         if unknown:
             raise forms.ValidationError(
                 "Unknown placeholder: "
-                + ", ".join("{{ %s }}" % u for u in unknown)
+                + ", ".join(f"{{{{ {u} }}}}" for u in unknown)
                 + ". Use one of: "
                 + ", ".join(composer.PLACEHOLDERS)
                 + "."

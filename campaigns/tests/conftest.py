@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +10,7 @@ from campaigns import dispatch
 from campaigns.models import Campaign, Delivery, Impact, RolloutStage
 from conftest import add_impact, make_campaign, make_user
 
-GO_LIVE = datetime(2026, 6, 1, 9, 0, tzinfo=dt_timezone.utc)
+GO_LIVE = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
 
 def tick(now: datetime, *, sent_chunks: list | None = None) -> dispatch.TickReport:
