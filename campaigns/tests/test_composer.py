@@ -13,7 +13,9 @@ from campaigns.tests.conftest import GO_LIVE, stage_of
 pytestmark = pytest.mark.django_db
 
 
-def custom_stage(campaign, body: str, subject: str = "Hi {{ first_name }}", offset_minutes: int = 0) -> RolloutStage:
+def custom_stage(
+    campaign, body: str, subject: str = "Hi {{ first_name }}", offset_minutes: int = 0
+) -> RolloutStage:
     return RolloutStage.objects.create(
         campaign=campaign, offset_minutes=offset_minutes, channels=["email"], subject=subject, body=body
     )
@@ -86,6 +88,8 @@ def test_early_warning_says_when_more_detail_follows(running, employee):
 
 def test_attachment_providers_add_files(running, employee, monkeypatch):
     monkeypatch.setattr(composer, "_attachment_providers", [])
-    composer.register_attachment_provider(lambda stage, person: [("invite.ics", "BEGIN:VCALENDAR", "text/calendar")])
+    composer.register_attachment_provider(
+        lambda stage, person: [("invite.ics", "BEGIN:VCALENDAR", "text/calendar")]
+    )
     email = composer.build_email(stage_of(running, RolloutStage.Kind.BRIEFING_INVITATION), employee)
     assert email.attachments[0][0] == "invite.ics"

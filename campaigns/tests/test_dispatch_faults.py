@@ -47,7 +47,9 @@ def test_email_fails_visibly_after_the_attempt_limit(running, employee, client_f
     assert "451 4.7.1 Try again later" in page
 
 
-def test_worker_killed_mid_send_leaves_a_sending_row_that_a_later_tick_sends_again(running, employee, mailoutbox):
+def test_worker_killed_mid_send_leaves_a_sending_row_that_a_later_tick_sends_again(
+    running, employee, mailoutbox
+):
     chunks: list = []
     dispatch.dispatch_due(EARLY, enqueue=chunks.append)
     # A worker took the chunk and died after claiming (status sending), before recording the result.
