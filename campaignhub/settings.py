@@ -138,10 +138,11 @@ if DISPATCH_INTERVAL_SECONDS < 1:
 # Dispatch engine (campaigns/dispatch.py): email rows per chunk task, seconds without a heartbeat
 # before a claim counts as abandoned (must exceed EMAIL_TIMEOUT), and email retry policy.
 DISPATCH_CHUNK_SIZE = env.int("DISPATCH_CHUNK_SIZE", default=500)
+DISPATCH_INSERT_BATCH = env.int("DISPATCH_INSERT_BATCH", default=5000)  # delivery rows per INSERT
 DISPATCH_STALE_SECONDS = env.int("DISPATCH_STALE_SECONDS", default=300)
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
 EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=60)
-if DISPATCH_CHUNK_SIZE < 1 or EMAIL_MAX_ATTEMPTS < 1 or DISPATCH_STALE_SECONDS < 4:
+if min(DISPATCH_CHUNK_SIZE, DISPATCH_INSERT_BATCH, EMAIL_MAX_ATTEMPTS) < 1 or DISPATCH_STALE_SECONDS < 4:
     raise ImproperlyConfigured(
         "DISPATCH_CHUNK_SIZE and EMAIL_MAX_ATTEMPTS >= 1, DISPATCH_STALE_SECONDS >= 4."
     )

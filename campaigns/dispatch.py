@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from itertools import groupby
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Count, F, Q
@@ -34,6 +35,7 @@ from campaigns.models import Audience, Campaign, Delivery, EmployeeProfile, Roll
 from campaigns.rollout import leak_reason
 
 log = logging.getLogger(__name__)
+User = get_user_model()
 
 EMAIL = EmployeeProfile.Channel.EMAIL.value
 IN_APP = EmployeeProfile.Channel.IN_APP.value
@@ -95,7 +97,7 @@ def dispatch_due(now: datetime | None = None, *, enqueue: Enqueue | None = None)
     report.reclaimed = reclaim_stale_stages(now)
     for stage_id in report.claimed + report.reclaimed:
         resolve_recipients(stage_id, now)
-    report.late_deliveries = deliver_to_late_joiners(now)
+    report.late_deliveries = deliver_to_late_joiners(now, fresh_stage_ids=report.claimed + report.reclaimed)
     report.released = release_stale_deliveries(now)
     report.chunks = queue_email_chunks(now, enqueue)
     report.completed = complete_finished_stages(now)
@@ -175,9 +177,15 @@ def channels_for(stage_channels: Iterable[str], preferred: list | None, email: s
     return [c for c in wanted if c != EMAIL or email]
 
 
+def insert_batch_size() -> int:
+    return settings.DISPATCH_INSERT_BATCH
+
+
 def _insert_deliveries(stage: RolloutStage, recipients, now: datetime) -> int:
-    """Insert this stage's delivery rows for the given users, in chunks; existing rows are left alone."""
-    rows = recipients.values_list("pk", "email", "profile__preferred_channels")
+    """Insert this stage's delivery rows for the given users, in batches; existing rows are left alone."""
+    # A semi-join instead of DISTINCT: the audience filter may join (explicit lists), the result must not.
+    people = User.objects.filter(pk__in=recipients.values("pk"))
+    rows = people.values_list("pk", "email", "profile__preferred_channels")
     batch: list[Delivery] = []
     inserted = 0
     for user_id, email, preferred in rows:
@@ -193,7 +201,7 @@ def _insert_deliveries(stage: RolloutStage, recipients, now: datetime) -> int:
                     created_at=now,
                 )
             )
-        if len(batch) >= chunk_size():
+        if len(batch) >= insert_batch_size():
             inserted += _flush(stage, batch, now)
             batch = []
     if batch:
@@ -222,8 +230,12 @@ def resolve_recipients(stage_id: int, now: datetime) -> None:
     log.info("stage %s: %d delivery row(s) for %s", stage.pk, count, stage.channels)
 
 
-def deliver_to_late_joiners(now: datetime) -> int:
-    """People who joined an audience after a stage went out get the latest stage sent to it, once."""
+def deliver_to_late_joiners(now: datetime, *, fresh_stage_ids: Iterable[int] = ()) -> int:
+    """People who joined an audience after a stage went out get the latest stage sent to it, once.
+
+    Stages resolved in this very tick (fresh_stage_ids) already have everyone and are not re-scanned.
+    """
+    fresh_stage_ids = set(fresh_stage_ids)
     stages = (
         RolloutStage.objects.filter(
             campaign__status__in=RUNNING,
@@ -242,7 +254,7 @@ def deliver_to_late_joiners(now: datetime) -> int:
             audiences = stage.target_audiences()
             fresh = [a for a in audiences if a.pk not in covered]
             covered.update(a.pk for a in audiences)
-            if fresh:
+            if fresh and stage.pk not in fresh_stage_ids:
                 newcomers = Audience.users_in(fresh).exclude(deliveries__stage=stage)
                 count += _insert_deliveries(stage, newcomers, now)
     return count

@@ -104,7 +104,7 @@ def _run(ops, owner, sales) -> None:
     )
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=operations)
 def test_any_sequence_of_moves_pauses_and_ticks_keeps_the_sending_rules(ops, marketing, sales):
     with transaction.atomic():
