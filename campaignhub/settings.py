@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served locally: no CDN needed
     "simple_history",
     "campaigns",
     "briefings",
@@ -232,6 +233,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Campaigns, audiences and internal rollouts. Role and embargo rules apply as on the web pages.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Logging ---------------------------------------------------------------------------------

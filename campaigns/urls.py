@@ -6,6 +6,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
+    path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
-    path("campaigns/", include("campaigns.rollout_urls")),  # rollout timeline (engine)
+    path(
+        "campaigns/", include("campaigns.rollout_urls")
+    ),  # rollout timeline (engine); before the <slug:action> catch-all
+    path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:pk>/assets/<int:asset_pk>/delete/", views.asset_delete, name="asset_delete"),
+    path("campaigns/<int:pk>/<slug:action>/", views.campaign_move, name="campaign_move"),
 ]

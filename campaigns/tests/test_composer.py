@@ -8,7 +8,7 @@ import pytest
 
 from campaigns import composer
 from campaigns.models import Delivery, RolloutStage
-from campaigns.tests.conftest import GO_LIVE, stage_of
+from campaigns.tests.engine import GO_LIVE, stage_of
 
 pytestmark = pytest.mark.django_db
 

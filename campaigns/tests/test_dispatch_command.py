@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from campaigns.models import Delivery, RolloutStage
-from campaigns.tests.conftest import GO_LIVE, stage_of
+from campaigns.tests.engine import GO_LIVE, stage_of
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +29,11 @@ def test_command_runs_one_tick_and_sends_email_in_process(running, employee, mai
 def test_command_with_queue_leaves_email_to_the_workers(
     running, employee, mailoutbox, django_capture_on_commit_callbacks
 ):
-    with time_machine.travel(GO_LIVE - timedelta(days=14), tick=False):
-        with django_capture_on_commit_callbacks() as callbacks:
-            call_command("dispatch_due", "--queue", stdout=StringIO())
+    with (
+        time_machine.travel(GO_LIVE - timedelta(days=14), tick=False),
+        django_capture_on_commit_callbacks() as callbacks,
+    ):
+        call_command("dispatch_due", "--queue", stdout=StringIO())
     assert len(callbacks) == 1  # one chunk task, published on commit
     assert not mailoutbox
     assert Delivery.objects.get(channel="email").status == "pending"

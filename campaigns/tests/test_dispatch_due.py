@@ -9,7 +9,7 @@ from django.core import mail
 
 from campaigns import dispatch
 from campaigns.models import Campaign, Delivery, RolloutStage
-from campaigns.tests.conftest import GO_LIVE, deliveries_of, stage_of, tick
+from campaigns.tests.engine import GO_LIVE, deliveries_of, stage_of, tick
 
 pytestmark = pytest.mark.django_db
 

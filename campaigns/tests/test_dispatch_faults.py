@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from campaigns import dispatch
 from campaigns.models import Delivery, RolloutStage
-from campaigns.tests.conftest import GO_LIVE, stage_of, tick
+from campaigns.tests.engine import GO_LIVE, stage_of, tick
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from campaigns import composer
 from campaigns.models import Campaign, Delivery, EmployeeProfile, RolloutStage
-from campaigns.tests.conftest import GO_LIVE, make_running_campaign, tick
+from campaigns.tests.engine import GO_LIVE, make_running_campaign, tick
 from conftest import make_user
 
 pytestmark = pytest.mark.django_db(transaction=False)

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 
 from campaigns import dispatch
 from campaigns.models import Delivery, EmployeeProfile
-from campaigns.tests.conftest import GO_LIVE
+from campaigns.tests.engine import GO_LIVE
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from campaigns.models import Campaign, RolloutStage
-from campaigns.tests.conftest import GO_LIVE, stage_of, tick
+from campaigns.tests.engine import GO_LIVE, stage_of, tick
 from conftest import make_campaign
 
 pytestmark = pytest.mark.django_db

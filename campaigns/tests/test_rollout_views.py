@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import Delivery, RolloutStage
-from campaigns.tests.conftest import GO_LIVE, stage_of, tick
+from campaigns.tests.engine import GO_LIVE, stage_of, tick
 
 pytestmark = pytest.mark.django_db
 Kind, State = RolloutStage.Kind, RolloutStage.State
