@@ -13,6 +13,7 @@ class CampaignsConfig(AppConfig):
         from campaigns.rollout_views import rollout_panel_context
 
         navigation.register(navigation.NavItem("Home", "home", 0))
+        navigation.register(navigation.NavItem("Audiences", "audience_list", 15, roles.can_manage_campaigns))
         navigation.register(navigation.NavItem("Campaigns", "campaign_list", 10, roles.can_manage_campaigns))
         # Every save (form, admin, API, seed) gets a default plan on create and a re-plan after.
         post_save.connect(rollout.plan_campaign, sender=Campaign, dispatch_uid="campaigns.rollout.plan")
