@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -150,52 +151,60 @@ def run(port: int) -> None:
     people(IN_APP_N, "inapp")
     stage = stage_for("inapp", ["in_app"])
     now = stage.send_at
-    connection.cursor().execute("VACUUM ANALYZE")
-    t = time.perf_counter()
-    report = dispatch.dispatch_due(now, enqueue=lambda ids: None)
-    ours = time.perf_counter() - t
-    assert report.claimed == [stage.pk] and Delivery.objects.filter(stage=stage).count() == IN_APP_N
     user_ids = list(stage.recipients().values_list("pk", flat=True))
 
     def reset() -> None:
         Delivery.objects.filter(stage=stage).delete()
-        connection.cursor().execute("VACUUM ANALYZE campaigns_delivery")
+        RolloutStage.objects.filter(pk=stage.pk).update(state="planned", recipients_resolved_at=None)
+        connection.cursor().execute("VACUUM ANALYZE")
 
-    reset()
-    import uuid
+    def bulk() -> None:
+        Delivery.objects.bulk_create(
+            [
+                Delivery(
+                    stage_id=stage.pk,
+                    recipient_id=uid,
+                    channel="in_app",
+                    status="sent",
+                    sent_at=now,
+                    created_at=now,
+                )
+                for uid in user_ids
+            ],
+            batch_size=5000,
+        )
 
-    t = time.perf_counter()
-    with connection.cursor() as cursor:
-        raw = cursor.connection  # the psycopg connection under Django's
-        with raw.cursor().copy(
-            "COPY campaigns_delivery (stage_id, recipient_id, channel, status, message_id, attempts, "
-            "last_error, created_at, sent_at) FROM STDIN"
-        ) as copy:
-            for uid in user_ids:
-                copy.write_row((stage.pk, uid, "in_app", "sent", uuid.uuid4(), 0, "", now, now))
-    copy_s = time.perf_counter() - t
-    reset()
-    t = time.perf_counter()
-    Delivery.objects.bulk_create(
-        [
-            Delivery(
-                stage_id=stage.pk,
-                recipient_id=uid,
-                channel="in_app",
-                status="sent",
-                sent_at=now,
-                created_at=now,
-            )
-            for uid in user_ids
-        ],
-        batch_size=5000,
-    )
-    bulk_s = time.perf_counter() - t
+    def copy() -> None:
+        with connection.cursor() as cursor:
+            raw = cursor.connection  # the psycopg connection under Django's
+            with raw.cursor().copy(
+                "COPY campaigns_delivery (stage_id, recipient_id, channel, status, message_id, attempts, "
+                "last_error, created_at, sent_at) FROM STDIN"
+            ) as rows:
+                for uid in user_ids:
+                    rows.write_row((stage.pk, uid, "in_app", "sent", uuid.uuid4(), 0, "", now, now))
+
+    def ours() -> None:
+        report = dispatch.dispatch_due(now, enqueue=lambda ids: None)
+        assert report.claimed == [stage.pk] and Delivery.objects.filter(stage=stage).count() == IN_APP_N
+
+    # Each method starts from the same table state (rows deleted, vacuumed); best of two runs each.
+    timings = {"copy": [], "bulk": [], "ours": []}
+    bulk()  # warm-up: the first insert into an empty table is not like the others
+    for _ in range(2):
+        for name, fn in (("copy", copy), ("bulk", bulk), ("ours", ours)):
+            reset()
+            t = time.perf_counter()
+            fn()
+            timings[name].append(time.perf_counter() - t)
+    ours_s, copy_s, bulk_s = (min(timings[k]) for k in ("ours", "copy", "bulk"))
     print(f"\nIn-app fan-out of {IN_APP_N:,} recipients, one stage (one tick, recipients resolved in it):")
     print(f"  dispatch tick            {ours:7.2f} s")
     print(f"  raw psycopg COPY         {copy_s:7.2f} s   ratio {ours / copy_s:4.2f}x  (goal <= 3x)")
     print(f"  bulk_create(5000)        {bulk_s:7.2f} s   ratio {ours / bulk_s:4.2f}x  (goal <= 1.2x)")
 
+    if os.environ.get("BENCH_SKIP_EMAIL"):
+        return
     # --- email ----------------------------------------------------------------------------------
     people(EMAIL_N, "mail")
     stage = stage_for("mail", ["email"])

@@ -15,6 +15,7 @@ again by a later tick, so a SIGKILLed worker loses nothing.
 
 from __future__ import annotations
 
+import json
 import logging
 import smtplib
 import time
@@ -28,7 +29,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from campaigns import composer
@@ -186,10 +188,12 @@ def _insert_deliveries(stage: RolloutStage, recipients, now: datetime) -> int:
     """Insert this stage's delivery rows for the given users, in batches; existing rows are left alone."""
     # A semi-join instead of DISTINCT: the audience filter may join (explicit lists), the result must not.
     people = User.objects.filter(pk__in=recipients.values("pk"))
-    rows = people.values_list("pk", "email", "profile__preferred_channels")
+    # Preferences as raw text: most people have none, and decoding 100k JSON values costs seconds.
+    rows = people.values_list("pk", "email", Cast("profile__preferred_channels", TextField()))
     batch: list[Delivery] = []
     inserted = 0
-    for user_id, email, preferred in rows:
+    for user_id, email, raw_preferred in rows:
+        preferred = json.loads(raw_preferred) if raw_preferred and raw_preferred != "[]" else None
         for channel in channels_for(stage.channels, preferred, email):
             is_in_app = channel == IN_APP
             batch.append(
