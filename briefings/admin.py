@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from briefings.models import Briefing, Invitation
+from campaigns.admin import HTTPS_LINKS
 
 
 class InvitationInline(admin.TabularInline):
@@ -13,6 +14,7 @@ class InvitationInline(admin.TabularInline):
 
 @admin.register(Briefing)
 class BriefingAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_LINKS
     list_display = ["title", "campaign", "starts_at", "presenter", "status", "capacity"]
     list_filter = ["status"]
     search_fields = ["title", "campaign__title"]

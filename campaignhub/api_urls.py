@@ -8,4 +8,8 @@ from campaigns.api import register as register_campaigns  # noqa: E402
 
 register_campaigns(router)
 
+from briefings.api import register as register_briefings  # noqa: E402
+
+register_briefings(router)
+
 urlpatterns = router.urls

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from campaigns.models import (
@@ -21,6 +22,9 @@ from campaigns.models import (
     Scenario,
 )
 
+# Links typed without a scheme become https (Django 6's default, and what people mean today).
+HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
+
 
 class KeyMessageInline(admin.TabularInline):
     model = KeyMessage
@@ -35,6 +39,7 @@ class ImpactInline(admin.TabularInline):
 
 class AssetInline(admin.TabularInline):
     model = Asset
+    formfield_overrides = HTTPS_LINKS
     extra = 0
     fields = ["caption", "kind", "file", "url", "uploaded_by"]
     raw_id_fields = ["uploaded_by"]
@@ -89,6 +94,7 @@ class ImpactAdmin(SimpleHistoryAdmin):
 
 @admin.register(Asset)
 class AssetAdmin(SimpleHistoryAdmin):
+    formfield_overrides = HTTPS_LINKS
     list_display = ["caption", "kind", "campaign", "created_at"]
     list_filter = ["kind"]
     search_fields = ["caption", "campaign__title"]
