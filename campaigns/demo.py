@@ -194,7 +194,6 @@ def seed(stdout) -> None:
     seed_employees(stdout, manager=accounts["presenter"])
     audiences = seed_audiences(stdout)
     seed_campaigns(stdout, accounts, audiences)
-    seed_rollout(stdout)
 
 
 def seed_accounts(stdout) -> dict[str, User]:
@@ -481,15 +480,3 @@ def seed_campaigns(stdout, accounts: dict[str, User], audiences: dict[str, Audie
             )
         created += 1
     stdout.write(f"demo campaigns: {created} created, {len(CAMPAIGNS) - created} already there")
-
-
-def seed_rollout(stdout) -> None:
-    """One dispatch tick, so running demo campaigns show sent and skipped stages with counts.
-
-    The campaigns got their default plans from the post_save hook; the tick applies the overdue
-    rule (only the latest overdue stage goes). Idempotent: a second tick finds nothing due.
-    """
-    from campaigns import dispatch
-
-    report = dispatch.dispatch_due()
-    stdout.write(f"demo rollout: {report}")
