@@ -8,4 +8,8 @@ from campaigns.api import register as register_campaigns  # noqa: E402
 
 register_campaigns(router)
 
+from campaigns.employee_api import register as register_employee  # noqa: E402
+
+register_employee(router)
+
 urlpatterns = router.urls

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("briefings.urls")),
     path("", include("campaigns.urls")),
+    path("", include("campaigns.employee_urls")),
 ]
 
 if settings.DEBUG:
