@@ -182,7 +182,10 @@ class Audience(models.Model):
         """The ids of every audience this person belongs to, in two queries however many exist."""
         if not user.is_authenticated or not user.is_active:
             return set()
-        profile = EmployeeProfile.objects.filter(user=user).first()
+        try:
+            profile = user.profile  # usually cached already by the time-zone middleware
+        except EmployeeProfile.DoesNotExist:
+            profile = None
         ids = {a.pk for a in cls.objects.filter(kind=cls.Kind.RULE) if a.matches_profile(profile)}
         ids.update(cls.objects.filter(kind=cls.Kind.LIST, members=user).values_list("pk", flat=True))
         return ids
