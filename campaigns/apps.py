@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CampaignsConfig(AppConfig):
@@ -22,3 +23,19 @@ class CampaignsConfig(AppConfig):
         )
         navigation.register(navigation.NavItem("Explainers", "explainer_list", 25))
         panels.register(panels.Panel("explainer", "campaigns/_explainer_panel.html", 40, explainer_panel))
+        # A flush (transactional and live-server tests) empties the groups the data migration made;
+        # post_migrate runs after every flush, so the roles exist again for the next test.
+        post_migrate.connect(ensure_role_groups, sender=self)
+
+
+def ensure_role_groups(sender, **kwargs) -> None:
+    from django.contrib.auth.models import Group
+    from django.utils.text import slugify
+
+    from campaigns import roles
+    from campaigns.models import MarcomTeam
+
+    for name in roles.ALL:
+        Group.objects.get_or_create(name=name)
+    for name in ("PR", "Content", "Design", "Events", "Social", "Media"):
+        MarcomTeam.objects.get_or_create(slug=slugify(name), defaults={"name": name})

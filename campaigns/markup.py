@@ -6,6 +6,8 @@ allow-list below is the only thing that decides what reaches a browser.
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -23,16 +25,28 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+_HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+
+
+def shift_headings(html: str, baselevel: int) -> str:
+    """Move headings so the source's biggest one becomes h<baselevel>, keeping the outline in order.
+
+    Explainer parts sit under the page's h2 sections: an author's "# Title" or "## Title" both
+    become h3 there, and their sub-headings follow one level down.
+    """
+    levels = [int(m.group(2)) for m in _HEADING.finditer(html)]
+    if not levels:
+        return html
+    shift = baselevel - min(levels)
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", html)
+
+
 def render_markdown(source: str, baselevel: int = 3) -> SafeString:
     """Markdown → safe HTML: no scripts, event handlers, style, or javascript:/data: URLs."""
     if not source:
         return mark_safe("")
-    # Explainer parts sit under the page's h2 sections, so "# Heading" becomes an h3 by default.
-    html = markdown.markdown(
-        source,
-        extensions=["tables", "sane_lists", "toc"],
-        extension_configs={"toc": {"baselevel": baselevel, "anchorlink": False, "permalink": False}},
-        output_format="html",
+    html = shift_headings(
+        markdown.markdown(source, extensions=["tables", "sane_lists"], output_format="html"), baselevel
     )
     cleaned = nh3.clean(
         html,

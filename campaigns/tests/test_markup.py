@@ -56,3 +56,9 @@ def test_images_keep_alt_text():
 
 def test_empty_source_renders_nothing():
     assert render_markdown("") == ""
+
+
+def test_an_authors_biggest_heading_becomes_the_base_level():
+    html = render_markdown("## Question?\n\nAnswer\n\n### Detail")
+    assert "<h3>Question?</h3>" in html
+    assert "<h4>Detail</h4>" in html
