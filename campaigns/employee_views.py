@@ -141,6 +141,7 @@ def explainer_context(campaign: Campaign, explainer: Explainer, audience_ids: se
         "links": [a for a in assets if a.kind != a.Kind.IMAGE],
         "extra_faq": extra_faq(campaign),
         "key_messages": campaign.ordered_key_messages(),
+        "now": timezone.now(),
     }
 
 
