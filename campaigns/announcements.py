@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover
         text: str
         html: str
 
-    def render_stage(stage, recipient, *, at: datetime | None = None) -> RenderedMessage:
+    def render_stage(stage, recipient, *, at: datetime | None = None, delivery=None) -> RenderedMessage:
         """Stage subject/body with the agreed placeholders; details stay empty while embargoed."""
         at = at or timezone.now()
         campaign = stage.campaign

@@ -53,7 +53,7 @@ def _get_delivery_for_user(request: HttpRequest, pk: int) -> Delivery:
 def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(inbox_deliveries(request.user), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
-    items = [(d, render_stage(d.stage, request.user, at=now)) for d in page]
+    items = [(d, render_stage(d.stage, request.user, at=now, delivery=d)) for d in page]
     return render(request, "campaigns/inbox.html", {"page": page, "items": items})
 
 
@@ -61,7 +61,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def inbox_item(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = _get_delivery_for_user(request, pk)
     delivery.mark_read()
-    message = render_stage(delivery.stage, request.user, at=timezone.now())
+    message = render_stage(delivery.stage, request.user, at=timezone.now(), delivery=delivery)
     return render(request, "campaigns/inbox_item.html", {"delivery": delivery, "message": message})
 
 
