@@ -18,7 +18,7 @@ class ExplainerForm(forms.ModelForm):
         NOW = "now"
 
     publishing = forms.ChoiceField(
-        label="Publishing",
+        label="When employees can read it",
         widget=forms.RadioSelect,
         choices=[
             (Publishing.DRAFT, "Draft: not ready for employees yet"),
@@ -96,6 +96,8 @@ class VariantsForm(forms.Form):
 
 
 class ScenarioForm(forms.ModelForm):
+    position = forms.IntegerField(label="Order", required=False, min_value=0, initial=0)
+
     class Meta:
         model = Scenario
         fields = ["situation", "response", "position"]
@@ -103,9 +105,12 @@ class ScenarioForm(forms.ModelForm):
         help_texts = {"situation": "For example: A customer asks whether their rate changes."}
         widgets = {"response": forms.Textarea(attrs={"rows": 3})}
 
+    def clean_position(self) -> int:
+        return self.cleaned_data.get("position") or 0
+
 
 ScenarioFormSet = inlineformset_factory(
-    Explainer, Scenario, form=ScenarioForm, extra=2, can_delete=True, max_num=30, validate_max=True
+    Explainer, Scenario, form=ScenarioForm, extra=1, can_delete=True, max_num=30, validate_max=True
 )
 
 
