@@ -326,10 +326,13 @@ def explainer_preview(request: HttpRequest, pk: int) -> HttpResponse:
     audience_ids = None
     raw = request.GET.get("audience", "")
     if raw:
-        audience = next((a for a in audiences if str(a.pk) == raw), None)
+        # Any audience, affected or not: IC checks what someone outside the impacts would see too.
+        audience = Audience.objects.filter(pk=raw).first() if raw.isdigit() else None
         if audience is None:
-            raise Http404("That audience is not affected by this campaign.")
+            raise Http404("No such audience.")
         audience_ids = {audience.pk}
     context = explainer_context(campaign, explainer, audience_ids)
-    context.update({"is_preview": True, "audiences": audiences, "preview_audience": audience})
+    affected = {a.pk for a in audiences}
+    choices = [(a, a.pk in affected) for a in Audience.objects.order_by("name")]
+    context.update({"is_preview": True, "audience_choices": choices, "preview_audience": audience})
     return render(request, "campaigns/explainer_detail.html", context)

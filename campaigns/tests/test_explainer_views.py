@@ -287,9 +287,15 @@ def test_ic_previews_as_a_member_of_an_audience(client_for, ic, explainer, sales
     assert "Preview as a member of Sales" in body
 
 
-def test_preview_of_an_unaffected_audience_is_404(client_for, ic, explainer):
+def test_preview_as_an_unaffected_audience_shows_no_variant(client_for, ic, explainer):
     other = Audience.objects.create(name="Finance", department="Finance")
     url = f"/campaigns/{explainer.campaign.pk}/explainer/preview/?audience={other.pk}"
+    body = client_for(ic).get(url).content.decode()
+    assert "Nothing specific to your team" in body
+
+
+def test_preview_of_an_unknown_audience_is_404(client_for, ic, explainer):
+    url = f"/campaigns/{explainer.campaign.pk}/explainer/preview/?audience=x"
     assert client_for(ic).get(url).status_code == 404
 
 

@@ -50,7 +50,7 @@ def test_inbox_leaves_out_email_unsent_and_other_peoples_deliveries(
 
 def test_unread_count_badge_shows_on_every_page(client_for, employee, warning):
     body = client_for(employee).get("/explainers/").content.decode()
-    assert '(1 unread)' in body
+    assert "(1 unread)" in body
 
 
 def test_opening_an_item_marks_it_read_once(client_for, employee, warning):
@@ -62,7 +62,7 @@ def test_opening_an_item_marks_it_read_once(client_for, employee, warning):
     client.get(warning.get_absolute_url())
     warning.refresh_from_db()
     assert warning.read_at == first
-    assert '(1 unread)' not in client.get("/inbox/").content.decode()
+    assert "(1 unread)" not in client.get("/inbox/").content.decode()
 
 
 def test_someone_elses_item_is_404(client_for, employee_ny, warning):
