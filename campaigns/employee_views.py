@@ -30,6 +30,7 @@ from campaigns.models import (
     Audience,
     Campaign,
     Delivery,
+    EmployeeProfile,
     Explainer,
     ExplainerRead,
     ExplainerVariant,
@@ -42,6 +43,17 @@ INBOX_PAGE_SIZE = 50
 def inbox_deliveries(user):
     """A person's in-app announcements, newest first, with what rendering needs joined in."""
     return Delivery.objects.in_app_for(user).select_related("stage__campaign__explainer").newest_first()
+
+
+def _get_emailed_delivery(request: HttpRequest, pk: int) -> Delivery | None:
+    """My sent email delivery with this id (emails link to /inbox/<their id>/), else None."""
+    return (
+        Delivery.objects.filter(
+            pk=pk, recipient=request.user, channel=EmployeeProfile.Channel.EMAIL, status=Delivery.Status.SENT
+        )
+        .select_related("stage__campaign__explainer")
+        .first()
+    )
 
 
 def _get_delivery_for_user(request: HttpRequest, pk: int) -> Delivery:
@@ -59,7 +71,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inbox_item(request: HttpRequest, pk: int) -> HttpResponse:
-    delivery = _get_delivery_for_user(request, pk)
+    email = _get_emailed_delivery(request, pk)
+    if email is not None:
+        # An email links to its own delivery; show the in-app copy when there is one.
+        sibling = inbox_deliveries(request.user).filter(stage_id=email.stage_id).first()
+        if sibling is not None:
+            return redirect(sibling)
+        delivery = email
+    else:
+        delivery = _get_delivery_for_user(request, pk)
     delivery.mark_read()
     message = render_stage(delivery.stage, request.user, at=timezone.now(), delivery=delivery)
     return render(request, "campaigns/inbox_item.html", {"delivery": delivery, "message": message})
@@ -68,7 +88,7 @@ def inbox_item(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def inbox_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    delivery = _get_delivery_for_user(request, pk)
+    delivery = _get_emailed_delivery(request, pk) or _get_delivery_for_user(request, pk)
     try:
         recorded = delivery.acknowledge()
     except ValidationError as exc:
