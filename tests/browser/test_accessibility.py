@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from campaigns.models import Campaign, Explainer, KeyMessage
-from campaigns.tests.conftest import deliver, make_stage
+from campaigns.tests.employee.conftest import deliver, make_stage
 from conftest import add_impact, make_campaign
 from tests.browser.conftest import BROWSER, SCREENSHOTS, axe_problems, sign_in
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from campaigns.models import Campaign, Delivery, Explainer, RolloutStage
-from campaigns.tests.conftest import deliver, make_stage
+from campaigns.tests.employee.conftest import deliver, make_stage
 from conftest import add_impact, make_campaign
 from tests.browser.conftest import BROWSER, assert_accessible, sign_in_with_keyboard, tab_to
 

@@ -3,7 +3,7 @@
 import pytest
 
 from campaigns.models import ExplainerQuestion
-from campaigns.tests.conftest import deliver, lift_embargo, make_stage
+from campaigns.tests.employee.conftest import deliver, lift_embargo, make_stage
 
 pytestmark = pytest.mark.django_db
 

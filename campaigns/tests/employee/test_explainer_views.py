@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from campaigns.faq import register_faq_source, unregister_faq_source
 from campaigns.models import Audience, Campaign, Explainer, ExplainerQuestion, ExplainerRead, Impact
-from campaigns.tests.conftest import deliver, lift_embargo, make_stage
+from campaigns.tests.employee.conftest import deliver, lift_embargo, make_stage
 from conftest import add_impact, make_campaign
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from campaigns.models import Campaign, Delivery, EmployeeProfile
-from campaigns.tests.conftest import deliver, make_stage
+from campaigns.tests.employee.conftest import deliver, make_stage
 from conftest import make_campaign
 
 pytestmark = pytest.mark.django_db
