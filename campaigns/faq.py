@@ -2,7 +2,7 @@
 
 briefings registers in its AppConfig.ready():
     from campaigns.faq import register_faq_source
-    register_faq_source(answered_questions)   # fn(campaign) -> iterable of (question, answer)
+    register_faq_source(answered_questions)   # fn(campaign) -> [(question, answer)] or [{"question", "answer"}]
 
 Sources are called only when a published explainer is shown, so they may include what the
 embargo protected; each source should cost a fixed number of queries.
@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-FaqSource = Callable[[object], Iterable[tuple[str, str]]]
+# A source returns (question, answer) pairs or dicts with "question" and "answer" keys.
+FaqSource = Callable[[object], Iterable[tuple[str, str] | dict]]
 
 _sources: list[FaqSource] = []
 
@@ -38,5 +39,7 @@ def extra_faq(campaign) -> list[FaqEntry]:
     """Answered questions from every registered source, in registration order."""
     entries: list[FaqEntry] = []
     for source in _sources:
-        entries.extend(FaqEntry(str(q), str(a)) for q, a in source(campaign))
+        for item in source(campaign):
+            question, answer = (item["question"], item["answer"]) if isinstance(item, dict) else item
+            entries.append(FaqEntry(str(question), str(answer)))
     return entries

@@ -20,8 +20,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.core.management import call_command, get_commands
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from campaigns.models import (
@@ -57,22 +58,49 @@ def employee_urls(fn: Callable[[World], Iterable[str]]):
     return fn
 
 
+def url(name: str, *args) -> str | None:
+    """reverse(), or None while the area that owns `name` is not installed on this branch."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def urls(*pairs) -> list[str]:
+    return [u for u in (url(name, *args) for name, *args in pairs) if u]
+
+
 @employee_urls
-def core_pages(world: World):
-    yield "/"
-    yield "/campaigns/"
-    yield f"/campaigns/{world.campaign.pk}/"
-    yield f"/campaigns/{world.campaign.pk}/explainer/"
-    yield f"/campaigns/{world.campaign.pk}/explainer/preview/"
+def campaign_pages(world: World):
+    c = world.campaign.pk
+    yield from urls(
+        ("home",),
+        ("campaign_list",),
+        ("campaign_create",),
+        ("campaign_detail", c),
+        ("campaign_edit", c),
+        ("explainer_edit", c),
+        ("explainer_preview", c),
+        ("audience_list",),
+        ("audience_create",),
+        ("audience_import",),
+    )
+    for audience in world.campaign.impacts.values_list("audience_id", flat=True):
+        yield from urls(("audience_detail", audience), ("audience_edit", audience))
+    for stage in world.stages:
+        yield from urls(("stage_edit", c, stage.pk), ("stage_preview", c, stage.pk))
+    yield from urls(("stage_add", c))
 
 
 @employee_urls
 def inbox_pages(world: World):
     yield "/inbox/"
+    yield "/api/v1/inbox/"
     for d in world.deliveries:
         yield f"/inbox/{d.pk}/"
         yield f"/api/v1/inbox/{d.pk}/"
-    yield "/api/v1/inbox/"
+    for d in Delivery.objects.filter(stage__in=world.stages, channel="email"):
+        yield f"/inbox/{d.pk}/"  # the link in the email
 
 
 @employee_urls
@@ -84,15 +112,85 @@ def explainer_pages(world: World):
 
 
 @employee_urls
+def briefing_pages(world: World):
+    briefing = world.extra.get("briefing")
+    if briefing is None:
+        return
+    b, c = briefing.pk, world.campaign.pk
+    yield from urls(
+        ("briefing_list",),
+        ("briefing_new", c),
+        ("briefing_detail", b),
+        ("briefing_ics", b),
+        ("briefing_edit", b),
+        ("briefing_pack", b),
+        ("briefing_pack_edit", b),
+        ("briefing_pack_print", b),
+        ("briefing_presenter", b),
+        ("briefing_attendance", b),
+        ("briefing_feedback", b),
+        ("feedback_summary", c),
+        ("feedback_csv", c),
+        ("calendar_settings",),
+    )
+    if world.extra.get("feed_token"):
+        yield from urls(("briefing_feed", world.extra["feed_token"]))
+
+
+@employee_urls
+def planning_pages(world: World):
+    yield from urls(
+        ("calendar",),
+        ("calendar_ics",),
+        ("planning_load",),
+        ("comms_item_list",),
+        ("comms_item_create",),
+        ("readiness",),
+        ("readiness_targets", world.campaign.pk),
+    )
+    item = world.extra.get("comms_item")
+    if item is not None:
+        yield from urls(("comms_item_detail", item.pk), ("comms_item_edit", item.pk))
+
+
+@employee_urls
 def api_pages(world: World):
     yield "/api/v1/"
     yield "/healthz"
+    c = world.campaign.pk
+    for prefix in ("campaigns", "audiences", "briefings"):
+        if url(f"{prefix[:-1]}-list"):
+            yield reverse(f"{prefix[:-1]}-list")
+    yield from urls(("campaign-detail", c))
+    if world.extra.get("briefing"):
+        yield from urls(("briefing-detail", world.extra["briefing"].pk))
+    for audience in world.campaign.impacts.values_list("audience_id", flat=True):
+        yield from urls(("audience-detail", audience))
 
 
 # Routes employees never reach by design (prefixes of Django's `route` strings) ...
 EXCUSED_PREFIXES = ("admin/", "accounts/", "api/schema/", "api/docs/", "static/", "media/")
 # ... and POST-only actions, which return no content of their own (their page tests cover them).
-EXCUSED_PARTS = ("/acknowledge/", "/helpful/", "/progress/", "/questions/")
+EXCUSED_PARTS = (
+    "/acknowledge/",
+    "/helpful/",
+    "/progress/",
+    "/questions/",
+    "/move/",
+    "/rsvp/",
+    "/invite/",
+    "/cancel/",
+    "/delivered/",
+    "/release/",
+    "/delete/",
+    "/answer/",
+    "/regenerate/",
+    "/revoke/",
+    "/pause/",
+    "/resume/",
+    "/test/",
+    "<slug:action>",
+)
 
 
 def is_excused(route: str) -> bool:
@@ -104,7 +202,7 @@ def is_excused(route: str) -> bool:
     )
 
 
-def world_with_sentinels(marketing, sales) -> World:
+def world_with_sentinels(marketing, sales, employee) -> World:
     """An approved campaign 10 days before its embargo, the sentinel in every embargoed field."""
     campaign = make_campaign(
         marketing,
@@ -127,33 +225,78 @@ def world_with_sentinels(marketing, sales) -> World:
     )
     explainer.variants.create(audience=sales, body=f"Variant {SENTINEL}")
     explainer.scenarios.create(situation=f"Situation {SENTINEL}", response=f"Response {SENTINEL}")
-    stages = []
-    for kind, subject, body in [
-        (RolloutStage.Kind.EARLY_WARNING, "Coming: {{ campaign_title }}", "{{ concept }} / {{ details }}"),
-        (RolloutStage.Kind.REMINDER, "About {{ details }}", "Read more at {{ explainer_url }}"),
-    ]:
+    world = World(campaign=campaign, explainer=explainer, stages=[])
+    add_briefing(world, sales, employee)
+    add_comms_item(world, sales)
+    return world
+
+
+def add_comms_item(world: World, audience) -> None:
+    try:
+        item_model = apps.get_model("planning", "CommsItem")
+    except LookupError:
+        return
+    item = item_model.objects.create(title="Payroll change", starts_at=world.campaign.go_live_at)
+    item.audiences.add(audience)
+    world.extra["comms_item"] = item
+
+
+# The warning the employee gets, then a stage that uses {{ details }}: the engine holds that one
+# while the embargo lasts; the inbox must not show details even for one that went out anyway.
+STAGES = [
+    (RolloutStage.Kind.EARLY_WARNING, -11 * 24 * 60, "Coming: {{ campaign_title }}", "{{ concept }} More on {{ embargo_until }}."),
+    (RolloutStage.Kind.REMINDER, -10 * 24 * 60 - 60, "About {{ details }}", "{{ details }} {{ explainer_url }}"),
+]  # fmt: skip
+
+
+def add_briefing(world: World, audience, employee) -> None:
+    """A briefing with the sentinel in every pack field this branch's Briefing model has."""
+    try:
+        briefing_model = apps.get_model("briefings", "Briefing")
+    except LookupError:
+        return
+    names = {f.name for f in briefing_model._meta.get_fields()}
+    pack = {
+        f: f"{f} {SENTINEL}"
+        for f in ("why", "expected", "background", "key_messages", "faq", "speaker_notes")
+    }
+    starts = world.campaign.go_live_at + timedelta(hours=1)
+    briefing = briefing_model.objects.create(
+        campaign=world.campaign,
+        title="Sentinel briefing",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        **{k: v for k, v in pack.items() if k in names},
+    )
+    briefing.audiences.add(audience)
+    apps.get_model("briefings", "Invitation").objects.create(briefing=briefing, user=employee)
+    world.extra["briefing"] = briefing
+    try:
+        feed_model = apps.get_model("briefings", "CalendarFeed")
+    except LookupError:
+        return
+    world.extra["feed_token"] = feed_model.regenerate(employee).token
+
+
+def send_due_announcements(world: World, recipients, sales) -> None:
+    """Send the stages the way production does (dispatch_due); by hand until the engine lands."""
+    for kind, offset, subject, body in STAGES:
         stage = RolloutStage(
-            campaign=campaign,
+            campaign=world.campaign,
             kind=kind,
-            offset_minutes=-7 * 24 * 60,
+            offset_minutes=offset,
             subject=subject,
             body=body,
             channels=[EmployeeProfile.Channel.IN_APP, EmployeeProfile.Channel.EMAIL],
             requires_acknowledgement=True,
         )
-        stage.send_at = timezone.now() - timedelta(minutes=5)
+        stage.send_at = stage.compute_send_at()
         stage.save()
         stage.audiences.add(sales)
-        stages.append(stage)
-    return World(campaign=campaign, explainer=explainer, stages=stages)
-
-
-def send_due_announcements(world: World, recipients) -> None:
-    """Send what is due the way production does (dispatch_due); by hand until the engine lands."""
-    if "dispatch_due" in get_commands():
-        call_command("dispatch_due")
-    else:  # TODO(employee): remove once engine's dispatch_due is in main
-        for stage in world.stages:
+        world.stages.append(stage)
+        if "dispatch_due" in get_commands():
+            call_command("dispatch_due")
+        else:  # TODO(employee): remove once engine's dispatch_due is in main
             for user in recipients:
                 for channel in stage.channels:
                     Delivery.objects.create(
@@ -161,7 +304,27 @@ def send_due_announcements(world: World, recipients) -> None:
                     )
             stage.state = RolloutStage.State.SENT
             stage.save(update_fields=["state"])
-    world.deliveries = list(Delivery.objects.filter(stage__in=world.stages, channel="in_app"))
+    # A {{ details }} stage that was sent when the embargo was earlier (it moved later since).
+    moved = RolloutStage.objects.create(
+        campaign=world.campaign,
+        kind=RolloutStage.Kind.CUSTOM,
+        offset_minutes=-10 * 24 * 60 - 30,
+        send_at=timezone.now() - timedelta(minutes=30),
+        subject="Now public: {{ details }}",
+        body="{{ details }}",
+        channels=[EmployeeProfile.Channel.IN_APP],
+        requires_acknowledgement=True,
+        state=RolloutStage.State.SENT,
+    )
+    for user in recipients:
+        Delivery.objects.create(
+            stage=moved, recipient=user, channel="in_app", status="sent", sent_at=timezone.now()
+        )
+    world.extra["moved_stage"] = moved
+    world.stages = list(RolloutStage.objects.filter(campaign=world.campaign))
+    world.deliveries = list(
+        Delivery.objects.filter(stage__campaign=world.campaign, channel="in_app", status="sent")
+    )
 
 
 def all_urls(world: World) -> list[str]:
@@ -191,8 +354,8 @@ def email_texts(mailoutbox, user) -> list[str]:
 
 @pytest.fixture
 def world(marketing, sales, employee, employee_ny) -> World:
-    w = world_with_sentinels(marketing, sales)
-    send_due_announcements(w, [employee])
+    w = world_with_sentinels(marketing, sales, employee)
+    send_due_announcements(w, [employee], sales)
     return w
 
 
@@ -216,7 +379,8 @@ def test_sentinel_reaches_the_employee_after_embargo(client, world, employee):
     shown = {url for url, body in pages.items() if SENTINEL in body}
     assert f"/explainers/{world.explainer.slug}/" in shown
     assert f"/api/v1/explainers/{world.explainer.slug}/" in shown
-    assert f"/inbox/{world.deliveries[0].pk}/" in shown  # {{ details }} renders once the embargo lifts
+    moved = Delivery.objects.get(stage=world.extra["moved_stage"])
+    assert f"/inbox/{moved.pk}/" in shown  # {{ details }} renders once the embargo lifts
 
 
 def _routes(patterns, prefix=""):

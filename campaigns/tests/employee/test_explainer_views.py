@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from campaigns.faq import register_faq_source, unregister_faq_source
 from campaigns.models import Audience, Campaign, Explainer, ExplainerQuestion, ExplainerRead, Impact
-from campaigns.tests.employee.conftest import deliver, lift_embargo, make_stage
+from campaigns.tests.employee.conftest import badge_queries, deliver, lift_embargo, make_stage
 from conftest import add_impact, make_campaign
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_assets_show_images_inline_and_documents_as_links(client_for, employee, 
 
 def test_faq_includes_registered_answered_questions(client_for, employee, warning, explainer):
     def source(campaign):
-        return [("Is there a briefing?", "Yes, on Monday.")]
+        return [("Is there a briefing?", "Yes, on Monday."), {"question": "Who runs it?", "answer": "Pat."}]
 
     register_faq_source(source)
     try:
@@ -109,6 +109,7 @@ def test_faq_includes_registered_answered_questions(client_for, employee, warnin
     finally:
         unregister_faq_source(source)
     assert "Is there a briefing?" in body and "Yes, on Monday." in body
+    assert "Who runs it?" in body and "Pat." in body
 
 
 def test_markdown_is_sanitised_on_the_page(client_for, employee, warning, explainer):
@@ -206,9 +207,9 @@ def test_explainer_list_query_count_is_constant(
         Impact.objects.create(campaign=c, audience=sales)
         Explainer.objects.create(campaign=c, slug=c.slug, publishes_at_embargo=bool(i % 2))
     client = client_for(employee)
-    # session, user, profile (zone), groups (nav), unread badge, profile + rule audiences + list
-    # audiences (membership), campaigns with explainers
-    with django_assert_num_queries(8):
+    # session, user, profile (zone), groups (menu), rule audiences + list audiences (membership),
+    # campaigns with their explainers; plus one per menu badge
+    with django_assert_num_queries(7 + badge_queries(employee)):
         response = client.get("/explainers/")
     assert response.content.decode().count('<li class="card">') == n
 
