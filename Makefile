@@ -33,7 +33,8 @@ run: $(STAMP) .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "CampaignHub on http://127.0.0.1:$(PORT)/  (sign in as ic / campaignhub-demo)"
-	WEB_PORT=$(PORT) DEBUG=true $(BIN)/honcho start -f Procfile
+	@# exec: make's own child is honcho, so a TERM to make (or Ctrl-C to the group) stops all three.
+	WEB_PORT=$(PORT) DEBUG=true exec $(BIN)/honcho start -f Procfile
 
 # Browser tests need a Chromium: Debian's package as root on Debian, Playwright's download elsewhere.
 browser:

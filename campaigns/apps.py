@@ -12,6 +12,7 @@ class CampaignsConfig(AppConfig):
         from campaigns.models import Delivery
 
         navigation.register(navigation.NavItem("Home", "home", 0))
+        navigation.register(navigation.NavItem("Audiences", "audience_list", 15, roles.can_manage_campaigns))
         navigation.register(navigation.NavItem("Campaigns", "campaign_list", 10, roles.can_manage_campaigns))
         navigation.register(
             navigation.NavItem(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -200,6 +200,22 @@ class Audience(models.Model):
             q |= audience.member_filter()
         return get_user_model().objects.filter(q, is_active=True).distinct()
 
+    @classmethod
+    def sizes(cls, audiences) -> dict[int, int]:
+        """How many active people each audience holds, for any number of audiences in one query."""
+        from django.contrib.auth import get_user_model
+
+        audiences = list(audiences)
+        if not audiences:
+            return {}
+        counts = {f"a{a.pk}": models.Count("pk", filter=a.member_filter(), distinct=True) for a in audiences}
+        totals = get_user_model().objects.filter(is_active=True).aggregate(**counts)
+        return {a.pk: totals[f"a{a.pk}"] for a in audiences}
+
+    def sample(self, limit: int = 10):
+        """The first people in the audience by name (for the audience page)."""
+        return self.users().select_related("profile").order_by("last_name", "first_name", "pk")[:limit]
+
 
 class CampaignQuerySet(models.QuerySet):
     def visible_to(self, user) -> CampaignQuerySet:
@@ -256,8 +272,9 @@ class Campaign(models.Model):
         Status.CLOSED: set(),
         Status.CANCELLED: set(),
     }
-    # Moves only IC may make (review decisions and running the rollout).
-    IC_ONLY_TARGETS = {Status.APPROVED, Status.LIVE, Status.CLOSED}
+    # Moves only IC may make: review decisions (approve, send back to draft) and running the rollout.
+    # Cancelling is for IC and the owner (Campaign.may_move).
+    IC_ONLY_TARGETS = {Status.APPROVED, Status.DRAFT, Status.LIVE, Status.CLOSED}
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True, editable=False)
@@ -338,24 +355,41 @@ class Campaign(models.Model):
             return False
         return self.owner_id == user.pk or self.teams.filter(members=user).exists()
 
+    def may_move(self, user, target: str) -> bool:
+        """Whether this person's role lets them make a move to target (legality aside)."""
+        if not self.can_edit(user):
+            return False
+        if target in self.IC_ONLY_TARGETS:
+            return roles.is_ic(user)
+        if target == self.Status.CANCELLED:
+            return roles.is_ic(user) or self.owner_id == user.pk
+        return True
+
     def allowed_moves(self, user) -> list[str]:
         """The statuses this person may move the campaign to now."""
-        if not self.can_edit(user):
-            return []
-        moves = self.TRANSITIONS[self.Status(self.status)]
-        if not roles.is_ic(user):
-            moves = {m for m in moves if m not in self.IC_ONLY_TARGETS}
+        moves = [m for m in self.TRANSITIONS[self.Status(self.status)] if self.may_move(user, m)]
         return sorted(moves, key=list(self.Status).index)
 
     def move_to(self, target: str, user, comment: str = "") -> None:
         """Change status if the move is legal for this person; raise ValidationError otherwise."""
+        with transaction.atomic():
+            # Decide on the status as it is now, with the row locked: two reviewers clicking at once
+            # make one move, and the second is told the move no longer applies.
+            self.status = (
+                Campaign.objects.select_for_update().values_list("status", flat=True).get(pk=self.pk)
+            )
+            self._move_to(target, user, comment)
+
+    def _move_to(self, target: str, user, comment: str) -> None:
         current = self.Status(self.status)
+        if target not in self.Status.values:
+            raise ValidationError(f"“{target}” is not a campaign status.")
         if target not in self.TRANSITIONS[current]:
             raise ValidationError(
                 f"A {current.label.lower()} campaign cannot move to “{self.Status(target).label.lower()}”."
             )
-        if target not in self.allowed_moves(user):
-            raise ValidationError("Only internal communications can make that move.")
+        if not self.may_move(user, target):
+            raise ValidationError("Your role may not make that move on this campaign.")
         self.status = target
         fields = ["status", "updated_at"]
         if comment or target in (self.Status.DRAFT, self.Status.APPROVED):
@@ -377,6 +411,19 @@ class Campaign(models.Model):
     def ordered_key_messages(self) -> list[str]:
         return [m.text for m in self.key_messages.all()]
 
+    def set_key_messages(self, texts: list[str]) -> None:
+        """Make the key messages exactly `texts`, in order, changing rows in place (so history reads well)."""
+        existing = {m.position: m for m in self.key_messages.all()}
+        for position, text in enumerate(texts, start=1):
+            message = existing.pop(position, None)
+            if message is None:
+                KeyMessage.objects.create(campaign=self, position=position, text=text)
+            elif message.text != text:
+                message.text = text
+                message.save(update_fields=["text"])
+        for message in existing.values():
+            message.delete()
+
     def external_channel_labels(self) -> list[str]:
         labels = dict(self.ExternalChannel.choices)
         return [labels.get(c, c) for c in self.external_channels]
@@ -386,6 +433,8 @@ class KeyMessage(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="key_messages")
     position = models.PositiveIntegerField()
     text = models.CharField(max_length=500)
+
+    history = HistoricalRecords()  # shown in the campaign's change history
 
     class Meta:
         ordering = ["position"]
@@ -438,6 +487,8 @@ class Asset(models.Model):
     caption = models.CharField(max_length=200)
     uploaded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])  # shown in the campaign's change history
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from campaigns import roles
-from campaigns.models import Campaign
+from campaigns.forms import CampaignEditor, MoveForm
+from campaigns.history import campaign_history
+from campaigns.models import Asset, Campaign, Impact, MarcomTeam
 from campaigns.panels import render_panels
 
 
@@ -54,23 +61,71 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = (
         Campaign.objects.visible_to(request.user)
         .select_related("owner")
-        .prefetch_related("teams", "impacts__audience")
+        .prefetch_related("teams", Prefetch("impacts", Impact.objects.select_related("audience")))
         .order_by("go_live_at", "pk")
     )
-    status = request.GET.get("status", "")
+    status, team = request.GET.get("status", ""), request.GET.get("team", "")
     if status in Campaign.Status.values:
         campaigns = campaigns.filter(status=status)
+    if team:
+        campaigns = campaigns.filter(teams__slug=team)
+    if request.GET.get("mine"):
+        campaigns = campaigns.filter(owner=request.user)
     return render(
         request,
         "campaigns/campaign_list.html",
-        {"campaigns": campaigns, "status": status, "statuses": Campaign.Status.choices},
+        {
+            "campaigns": campaigns,
+            "status": status,
+            "statuses": Campaign.Status.choices,
+            "team": team,
+            "teams": MarcomTeam.objects.all(),
+            "mine": bool(request.GET.get("mine")),
+        },
     )
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    editor = CampaignEditor(request)
+    if request.method == "POST" and editor.is_valid():
+        campaign = editor.save()
+        _after_save(request, campaign, "Campaign logged.")
+        return redirect(campaign)
+    return render(request, "campaigns/campaign_form.html", {"editor": editor, "campaign": None})
+
+
+@login_required
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _get_campaign_for_user(request, pk, edit=True)
+    if not campaign.is_editable:
+        raise PermissionDenied("A closed or cancelled campaign can no longer be edited.")
+    editor = CampaignEditor(request, campaign)
+    if request.method == "POST" and editor.is_valid():
+        campaign = editor.save()
+        _after_save(request, campaign, "Changes saved.")
+        return redirect(campaign)
+    return render(request, "campaigns/campaign_form.html", {"editor": editor, "campaign": campaign})
+
+
+def _after_save(request: HttpRequest, campaign: Campaign, done: str) -> None:
+    """Submit if asked, and say what happened (with the 'be focused' nudge when it applies)."""
+    if request.POST.get("submit_to_ic") and Campaign.Status.SUBMITTED in campaign.allowed_moves(request.user):
+        campaign.move_to(Campaign.Status.SUBMITTED, request.user)
+        done = done.rstrip(".") + " and submitted to IC."
+    messages.success(request, done)
+    warning = campaign.impact_warning()
+    if warning:
+        messages.warning(request, warning)
 
 
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _get_campaign_for_user(request, pk)
     impacts = campaign.impacts.select_related("audience")
+    can_edit = campaign.can_edit(request.user)
+    allowed = campaign.allowed_moves(request.user)
     return render(
         request,
         "campaigns/campaign_detail.html",
@@ -79,11 +134,77 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "impacts": impacts,
             "key_messages": campaign.key_messages.all(),
             "assets": campaign.assets.all(),
-            "can_edit": campaign.can_edit(request.user),
-            "moves": campaign.allowed_moves(request.user),
+            "can_edit": can_edit and campaign.is_editable,
+            "moves": [m for m in MOVES.values() if m.target in allowed],
+            "history": campaign_history(campaign),
             "panels": render_panels(request, campaign),
         },
     )
+
+
+@dataclass(frozen=True)
+class Move:
+    action: str  # the URL word
+    target: str
+    label: str
+    needs_comment: bool = False
+    is_primary: bool = True
+    is_danger: bool = False
+
+
+# In the order the buttons appear: the step forward first, sending back and cancelling after.
+MOVES = {
+    m.target: m
+    for m in (
+        Move("submit", Campaign.Status.SUBMITTED, "Submit to IC"),
+        Move("approve", Campaign.Status.APPROVED, "Approve the internal plan"),
+        Move("go-live", Campaign.Status.LIVE, "Mark as live"),
+        Move("close", Campaign.Status.CLOSED, "Close the campaign"),
+        Move(
+            "send-back", Campaign.Status.DRAFT, "Send back to marketing", needs_comment=True, is_primary=False
+        ),
+        Move("cancel", Campaign.Status.CANCELLED, "Cancel the campaign", is_primary=False, is_danger=True),
+    )
+}
+MOVES_BY_ACTION = {m.action: m for m in MOVES.values()}
+
+
+@login_required
+@require_POST
+def campaign_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    move = MOVES_BY_ACTION.get(action)
+    if move is None:
+        raise Http404("No such action.")
+    campaign = _get_campaign_for_user(request, pk, edit=True)
+    if not campaign.may_move(request.user, move.target):
+        raise PermissionDenied("Your role may not make that move on this campaign.")
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["comment"]))
+        return redirect(campaign)
+    comment = form.cleaned_data["comment"].strip()
+    if move.needs_comment and not comment:
+        messages.error(request, "Say why you are sending it back: the comment is required.")
+        return redirect(campaign)
+    try:
+        campaign.move_to(move.target, request.user, comment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Campaign is now {campaign.get_status_display().lower()}.")
+    return redirect(campaign)
+
+
+@login_required
+@require_POST
+def asset_delete(request: HttpRequest, pk: int, asset_pk: int) -> HttpResponse:
+    campaign = _get_campaign_for_user(request, pk, edit=True)
+    if not campaign.is_editable:
+        raise PermissionDenied("A closed or cancelled campaign can no longer be edited.")
+    asset = get_object_or_404(Asset, pk=asset_pk, campaign=campaign)
+    asset.delete()
+    messages.success(request, f"Removed asset “{asset.caption}”.")
+    return redirect(campaign)
 
 
 @never_cache

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0002_roles_and_teams'),
+        ('campaigns', '0003_history_key_messages_assets'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

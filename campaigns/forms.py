@@ -1,0 +1,315 @@
+"""Forms for logging and editing a campaign: the campaign itself, its impacts and its assets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.db import transaction
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils import timezone
+
+from campaigns.models import Asset, Audience, Campaign, Impact, MarcomTeam, user_zone
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def split_key_messages(raw: str) -> list[str]:
+    """One key message per non-empty line, in order."""
+    return [line.strip() for line in raw.splitlines() if line.strip()]
+
+
+class CampaignForm(forms.ModelForm):
+    """Title, story, timing, teams, channels and key messages; times are in the viewer's zone."""
+
+    external_channels = forms.MultipleChoiceField(
+        label="External channels",
+        choices=Campaign.ExternalChannel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)  # updated_at when the form was opened
+    key_messages = forms.CharField(
+        label="Key messages",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="One message per line, most important first.",
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "title",
+            "concept",
+            "details",
+            "objectives",
+            "go_live_at",
+            "is_go_live_tentative",
+            "embargo_until",
+            "teams",
+            "external_channels",
+        ]
+        labels = {
+            "go_live_at": "Go-live",
+            "embargo_until": "Embargo until",
+            "teams": "MARCOM teams involved",
+            "is_go_live_tentative": "The go-live date is tentative",
+        }
+        widgets = {
+            "concept": forms.Textarea(attrs={"rows": 3}),
+            "details": forms.Textarea(attrs={"rows": 4}),
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+            "go_live_at": DATETIME_INPUT,
+            "embargo_until": DATETIME_INPUT,
+            "teams": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        zone = user_zone(user).key
+        self.fields["teams"].queryset = MarcomTeam.objects.all()
+        self.fields["embargo_until"].required = False
+        self.fields["go_live_at"].help_text = f"Date and time in your time zone ({zone})."
+        self.fields["embargo_until"].help_text = (
+            "When employees may learn the details. Leave empty to lift the embargo at go-live; "
+            "it may not be after go-live."
+        )
+        self.fields["concept"].help_text = "The shareable teaser: safe to tell employees early."
+        self.fields["details"].help_text = "Embargoed: employees see this only from the embargo time on."
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.updated_at.isoformat()
+            self.fields["key_messages"].initial = "\n".join(self.instance.ordered_key_messages())
+            self.fields["external_channels"].initial = self.instance.external_channels
+            if self.instance.embargo_until == self.instance.go_live_at:
+                self.initial["embargo_until"] = None  # "same as go-live" stays so when go-live moves
+
+    def _same_minute_as_before(self, name: str, value):
+        """The input has minute precision: an unchanged minute keeps the stored time exactly."""
+        stored = getattr(self.instance, name) if self.instance.pk else None
+        if stored and value and value == stored.replace(second=0, microsecond=0):
+            return stored
+        return value
+
+    def clean_embargo_until(self):
+        return self._same_minute_as_before("embargo_until", self.cleaned_data["embargo_until"])
+
+    def clean_go_live_at(self):
+        go_live_at = self._same_minute_as_before("go_live_at", self.cleaned_data["go_live_at"])
+        if self.instance.pk is None and go_live_at < timezone.now():
+            raise forms.ValidationError("Go-live must be in the future for a new campaign.")
+        return go_live_at
+
+    def clean_key_messages(self) -> list[str]:
+        messages = split_key_messages(self.cleaned_data["key_messages"])
+        too_long = [m for m in messages if len(m) > 500]
+        if too_long:
+            raise forms.ValidationError("Each key message must be at most 500 characters.")
+        return messages
+
+    def clean(self):
+        cleaned = super().clean()
+        current = self.instance.updated_at.isoformat() if self.instance.pk else ""
+        if cleaned.get("version") and cleaned["version"] != current:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("version")] = current  # saving again overwrites, knowingly
+            raise forms.ValidationError(
+                "Someone else changed this campaign while you were editing it (see its change history). "
+                "Nothing was saved. Check the values below and save again to keep yours."
+            )
+        # Campaign.clean reports an embargo after go-live on the embargo field.
+        if (
+            cleaned.get("go_live_at")
+            and not cleaned.get("embargo_until")
+            and "embargo_until" not in self.errors
+        ):
+            cleaned["embargo_until"] = cleaned["go_live_at"]
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if self.cleaned_data.get("embargo_until") is None:
+            exclude.add("embargo_until")  # only empty because go-live was invalid: that error is enough
+        return exclude
+
+    def change_notes(self) -> list[str]:
+        """What changed that the campaign's own history rows cannot show (teams are many-to-many)."""
+        if "teams" not in self.changed_data or self.instance.pk is None:
+            return []
+        old = {t.name for t in self.instance.teams.all()}
+        new = {t.name for t in self.cleaned_data["teams"]}
+        notes = []
+        if new - old:
+            notes.append("Teams added: " + ", ".join(sorted(new - old)))
+        if old - new:
+            notes.append("Teams removed: " + ", ".join(sorted(old - new)))
+        return notes
+
+
+class ImpactForm(forms.ModelForm):
+    class Meta:
+        model = Impact
+        fields = ["audience", "level", "what_changes", "what_to_do"]
+        widgets = {
+            "what_changes": forms.Textarea(attrs={"rows": 2}),
+            "what_to_do": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class BaseImpactFormSet(BaseInlineFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One audience query for every row's select, not one per row.
+        choices = [("", "Choose an audience")] + [(a.pk, a.name) for a in Audience.objects.only("pk", "name")]
+        for form in self.forms:
+            form.fields["audience"].choices = choices
+            form.fields["audience"].required = False  # clean() says which audience is missing
+
+    def get_unique_error_message(self, unique_check) -> str:
+        return "Name each audience once: remove or change the repeated one."
+
+    def get_form_error(self) -> str:
+        return "This audience is already named in another row."
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form):
+                continue
+            if form.cleaned_data.get("audience") is None and "audience" not in form.errors:
+                form.add_error("audience", "Choose the audience this impact is for.")
+
+
+ImpactFormSet = inlineformset_factory(
+    Campaign, Impact, form=ImpactForm, formset=BaseImpactFormSet, extra=2, can_delete=True
+)
+
+
+class AssetForm(forms.ModelForm):
+    """A file (image, PDF, office document) or a link (video, page), with a caption."""
+
+    url = forms.URLField(
+        label="or a link",
+        required=False,
+        assume_scheme="https",
+        help_text="A video (YouTube, Vimeo, Stream) or a page or shared folder.",
+    )
+
+    class Meta:
+        model = Asset
+        fields = ["caption", "file", "url"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caption"].required = False
+        allowed = ", ".join(sorted(ext.lstrip(".") for ext in Asset.ALLOWED_EXTENSIONS))
+        self.fields["file"].help_text = f"Up to {settings.ASSET_MAX_UPLOAD_MB} MB: {allowed}."
+        self.fields["file"].widget.attrs["accept"] = ",".join(sorted(Asset.ALLOWED_EXTENSIONS))
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload or upload == self.instance.file:
+            return upload
+        if Path(upload.name).suffix.lower() not in Asset.ALLOWED_EXTENSIONS:
+            raise forms.ValidationError(
+                "That file type is not allowed. Upload an image, a PDF or an office document, or give a link."
+            )
+        if upload.size > settings.ASSET_MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(f"The file is larger than {settings.ASSET_MAX_UPLOAD_MB} MB.")
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        has_file, has_url = bool(cleaned.get("file")), bool(cleaned.get("url"))
+        if self.errors:
+            return cleaned
+        if has_file and has_url:
+            self.add_error("url", "Give a file or a link, not both.")
+        elif not (has_file or has_url):
+            self.add_error("file", "Upload a file or give a link.")
+        elif not cleaned.get("caption"):
+            self.add_error("caption", "Say in a few words what this asset is.")
+        elif has_file:
+            self.instance.kind = Asset.ALLOWED_EXTENSIONS[Path(cleaned["file"].name).suffix.lower()]
+        else:
+            self.instance.kind = Asset.kind_for_url(cleaned["url"])
+        return cleaned
+
+
+AssetFormSet = inlineformset_factory(Campaign, Asset, form=AssetForm, extra=1, can_delete=True)
+
+
+class MoveForm(forms.Form):
+    """The optional (or, for sending back, required) comment on a status move."""
+
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+
+class CampaignEditor:
+    """The three parts of the campaign page form, validated together and saved all or nothing."""
+
+    WRITABLE = [name for name in CampaignForm.Meta.fields if name != "teams"]
+
+    def __init__(self, request, campaign: Campaign | None = None):
+        data = request.POST if request.method == "POST" else None
+        files = request.FILES if request.method == "POST" else None
+        self.user = request.user
+        self.campaign = campaign or Campaign()
+        # What the campaign holds now, to write back only what this person changed (update_fields):
+        # two people editing different fields at once both keep their change.
+        self.before = {name: getattr(self.campaign, name) for name in self.WRITABLE}
+        self.form = CampaignForm(data, files, instance=self.campaign, user=request.user)
+        self.impacts = ImpactFormSet(data, instance=self.campaign, prefix="impacts")
+        self.assets = AssetFormSet(data, files, instance=self.campaign, prefix="assets")
+
+    def is_valid(self) -> bool:
+        # Evaluate all three so every part shows its errors at once.
+        return all([self.form.is_valid(), self.impacts.is_valid(), self.assets.is_valid()])
+
+    @property
+    def error_links(self) -> list[tuple[str, str]]:
+        """(anchor id, message) for the error summary at the top of the page."""
+        links = []
+        sections = [("", self.form)]
+        sections += [(f"Who it affects, row {i}", f) for i, f in enumerate(self.impacts.forms, 1)]
+        sections += [(f"Assets, row {i}", f) for i, f in enumerate(self.assets.forms, 1)]
+        for section, form in sections:
+            for name, errors in form.errors.items():
+                anchor = form[name].auto_id if name in form.fields else form.prefix or "campaign-form"
+                label = form.fields[name].label if name in form.fields else ""
+                where = ", ".join(part for part in (section, str(label)) if part)
+                links.extend((anchor, f"{where}: {error}" if where else error) for error in errors)
+        for formset in (self.impacts, self.assets):
+            links.extend((formset.prefix, error) for error in formset.non_form_errors())
+        return links
+
+    @transaction.atomic
+    def save(self) -> Campaign:
+        is_new = self.campaign.pk is None
+        notes = self.form.change_notes()
+        campaign = self.form.save(commit=False)
+        campaign.external_channels = self.form.cleaned_data["external_channels"]
+        if is_new:
+            campaign.owner = self.user
+            campaign.time_zone = user_zone(self.user).key
+        if notes:
+            campaign._change_reason = "; ".join(notes)
+        if is_new:
+            campaign.save()
+        else:
+            changed = [name for name in self.WRITABLE if getattr(campaign, name) != self.before[name]]
+            if changed or notes:
+                campaign.save(update_fields=[*changed, "updated_at"])
+        self.form.save_m2m()
+        campaign.set_key_messages(self.form.cleaned_data["key_messages"])
+        self.impacts.instance = campaign
+        self.impacts.save()
+        self.assets.instance = campaign
+        for asset in self.assets.save(commit=False):
+            if asset.pk is None:
+                asset.uploaded_by = self.user
+            asset.save()
+        for asset in self.assets.deleted_objects:
+            asset.delete()
+        return campaign
