@@ -15,10 +15,6 @@ from playwright.sync_api import Page, sync_playwright
 
 from conftest import PASSWORD
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls tests make beside it are
-# still synchronous and safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -37,12 +33,23 @@ _axe = Axe()
 BROWSER = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
+    """One Chromium per module. Playwright's sync API runs an event loop in this thread, so the
+    ORM calls beside it (and the database flush after each test) need DJANGO_ALLOW_ASYNC_UNSAFE;
+    it is set only while a browser runs (`check --deploy` rejects it)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

@@ -70,10 +70,3 @@ def lift_embargo(campaign: Campaign) -> None:
     """Move the embargo into the past (the campaign keeps going live later)."""
     campaign.embargo_until = timezone.now() - timedelta(minutes=1)
     campaign.save(update_fields=["embargo_until"])
-
-
-def badge_queries(user) -> int:
-    """One query per visible menu badge (navigation's contract); other areas add badges."""
-    from campaigns import navigation
-
-    return sum(1 for item in navigation._items if item.badge and item.is_visible(user))

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from campaigns.faq import register_faq_source, unregister_faq_source
 from campaigns.models import Audience, Campaign, Explainer, ExplainerQuestion, ExplainerRead, Impact
-from campaigns.tests.employee.conftest import badge_queries, deliver, lift_embargo, make_stage
+from campaigns.tests.employee.conftest import deliver, lift_embargo, make_stage
+from campaigns.tests.layout_queries import layout_queries
 from conftest import add_impact, make_campaign
 
 pytestmark = pytest.mark.django_db
@@ -207,9 +208,9 @@ def test_explainer_list_query_count_is_constant(
         Impact.objects.create(campaign=c, audience=sales)
         Explainer.objects.create(campaign=c, slug=c.slug, publishes_at_embargo=bool(i % 2))
     client = client_for(employee)
-    # session, user, profile (zone), groups (menu), rule audiences + list audiences (membership),
-    # campaigns with their explainers; plus one per menu badge
-    with django_assert_num_queries(7 + badge_queries(employee)):
+    # the layout (session, user, profile, menu and its badges), then rule audiences and list
+    # audiences (membership) and the campaigns with their explainers
+    with django_assert_num_queries(layout_queries(employee) + 3):
         response = client.get("/explainers/")
     assert response.content.decode().count('<li class="card">') == n
 
