@@ -1,16 +1,76 @@
-"""Briefings: team sessions at go-live, their invitations, RSVPs and attendance."""
+"""Briefings: team sessions at go-live, their packs, invitations, RSVPs, attendance and feedback.
+
+The rules live here in product words: `Briefing.objects.visible_to(user)`, `briefing.is_pack_released(at)`,
+`invitation.respond(answer)`, `briefing.invite_audiences()`, `coverage(campaign)`.
+"""
 
 from __future__ import annotations
 
+import secrets
 import uuid
+import zoneinfo
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import models
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
-from campaigns.models import Audience, Campaign, validate_time_zone
+from campaigns import roles
+from campaigns.models import Audience, Campaign, EmployeeProfile, RolloutStage, validate_time_zone
 
 User = settings.AUTH_USER_MODEL
+
+# Changing any of these changes what the invitee's calendar shows: bump SEQUENCE and send an update.
+CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "time_zone", "place", "online_url")
+
+
+def record_campaign_note(campaign: Campaign, reason: str, user=None) -> None:
+    """Add an entry with `reason` to the campaign's change history (simple_history), nothing else.
+
+    simple_history keeps at most 100 characters of a reason; longer ones are cut with an ellipsis.
+    """
+    campaign._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
+    if user is not None:
+        campaign._history_user = user
+    campaign.save(update_fields=["updated_at"])
+
+
+class BriefingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> BriefingQuerySet:
+        """IC all; marketing their campaigns'; presenters theirs; everyone the ones they are invited to."""
+        if not user.is_authenticated:
+            return self.none()
+        if roles.is_ic(user):
+            return self
+        q = Q(presenter=user) | Q(Exists(Invitation.objects.filter(briefing=OuterRef("pk"), user=user)))
+        if roles.is_marketing(user):
+            q |= Q(campaign__in=Campaign.objects.visible_to(user).values("pk"))
+        return self.filter(q)
+
+    def scheduled(self) -> BriefingQuerySet:
+        return self.exclude(status=Briefing.Status.CANCELLED)
+
+    def overlapping(self, starts_at: datetime, ends_at: datetime) -> BriefingQuerySet:
+        return self.scheduled().filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+
+    def with_counts(self) -> BriefingQuerySet:
+        """Invited / accepted / waiting / attended counts, in the same query."""
+        return self.annotate(
+            invited_count=Count("invitations", distinct=True),
+            accepted_count=Count(
+                "invitations",
+                filter=Q(invitations__rsvp=Invitation.Rsvp.YES, invitations__is_waitlisted=False),
+                distinct=True,
+            ),
+            waiting_count=Count("invitations", filter=Q(invitations__is_waitlisted=True), distinct=True),
+            attended_count=Count(
+                "invitations", filter=Q(invitations__attended_at__isnull=False), distinct=True
+            ),
+        )
 
 
 class Briefing(models.Model):
@@ -36,6 +96,26 @@ class Briefing(models.Model):
     sequence = models.PositiveIntegerField(default=0)  # iCalendar SEQUENCE, bumped on reschedule
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # The pack: what the presenter tells the room.
+    why = models.TextField("why the campaign is running", blank=True)
+    expected = models.TextField("what is expected of employees", blank=True)
+    background = models.TextField("background to the approach", blank=True)
+    key_messages = models.TextField(blank=True, help_text="One per line; copied from the campaign.")
+    faq = models.TextField("FAQ", blank=True, help_text="Q: … then A: … on the next line.")
+    speaker_notes = models.TextField(blank=True, help_text="Only presenters, IC and marketing see these.")
+    pack_release_at = models.DateTimeField(
+        null=True, blank=True, help_text="Presenters see the pack from then on; empty means at embargo-until."
+    )
+
+    invitation_stage = models.OneToOneField(
+        RolloutStage, null=True, blank=True, on_delete=models.SET_NULL, related_name="briefing"
+    )
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    delivered_notes = models.TextField(blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BriefingQuerySet.as_manager()
+
     class Meta:
         ordering = ["starts_at", "pk"]
         constraints = [
@@ -44,12 +124,214 @@ class Briefing(models.Model):
                 condition=models.Q(ends_at__gt=models.F("starts_at")), name="briefing_ends_after_start"
             ),
         ]
+        indexes = [
+            # Double-booking warnings look up a presenter's sessions by time.
+            models.Index(fields=["presenter", "starts_at"], name="briefing_presenter_time"),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("briefing_detail", args=[self.pk])
+
+    # --- time ------------------------------------------------------------------------------
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def local_starts_at(self) -> datetime:
+        return self.starts_at.astimezone(self.zone)
+
+    @property
+    def local_ends_at(self) -> datetime:
+        return self.ends_at.astimezone(self.zone)
+
+    def has_started(self, at: datetime | None = None) -> bool:
+        return (at or timezone.now()) >= self.starts_at
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    def accepts_rsvp(self, at: datetime | None = None) -> bool:
+        return not self.is_cancelled and not self.has_started(at)
+
+    # --- people ----------------------------------------------------------------------------
+    def can_manage(self, user) -> bool:
+        """Schedule, edit, invite, cancel and release: internal communications."""
+        return roles.is_ic(user)
+
+    def can_run(self, user) -> bool:
+        """Take attendance and confirm delivery: the presenter of this briefing, or IC."""
+        return roles.is_ic(user) or (user.is_authenticated and self.presenter_id == user.pk)
+
+    def can_see_pack(self, user, at: datetime | None = None) -> bool:
+        """IC and the campaign's marketing always; the presenter from the pack's release time."""
+        if roles.is_ic(user):
+            return True
+        if (
+            roles.is_marketing(user)
+            and Campaign.objects.visible_to(user).filter(pk=self.campaign_id).exists()
+        ):
+            return True
+        return self.presenter_id == user.pk and self.is_pack_released(at)
+
+    @property
+    def pack_release_time(self) -> datetime:
+        return self.pack_release_at or self.campaign.embargo_until
+
+    def is_pack_released(self, at: datetime | None = None) -> bool:
+        return (at or timezone.now()) >= self.pack_release_time
+
+    def set_pack_release(self, at: datetime | None, user) -> None:
+        """Set when presenters see the pack; anything before the embargo lifts goes into campaign history."""
+        self.pack_release_at = at
+        self.save(update_fields=["pack_release_at"])
+        if at is not None and at < self.campaign.embargo_until:
+            local = at.astimezone(self.zone).strftime("%d %b %Y %H:%M %Z")
+            record_campaign_note(
+                self.campaign, f"Briefing pack released to presenter early ({local}): {self.title}", user
+            )
+
+    def copy_pack_from_campaign(self) -> None:
+        """Fill an empty pack from the campaign: objectives as the why, its key messages one per line."""
+        campaign = self.campaign
+        if not self.why:
+            self.why = campaign.objectives
+        if not self.key_messages:
+            self.key_messages = "\n".join(campaign.ordered_key_messages())
+        if not self.expected:
+            self.expected = "\n".join(i.what_to_do for i in campaign.impacts.all() if i.what_to_do)
+
+    def key_message_list(self) -> list[str]:
+        return [line.strip() for line in self.key_messages.splitlines() if line.strip()]
+
+    def faq_items(self) -> list[tuple[str, str]]:
+        """Parse 'Q: …' / 'A: …' lines into pairs; a question without an answer keeps an empty answer."""
+        items: list[list[str]] = []
+        for raw in self.faq.splitlines():
+            line = raw.strip()
+            if line[:2].lower() == "q:":
+                items.append([line[2:].strip(), ""])
+            elif line[:2].lower() == "a:" and items:
+                items[-1][1] = (items[-1][1] + " " + line[2:].strip()).strip()
+            elif line and items:
+                target = 1 if items[-1][1] else 0
+                items[-1][target] = (items[-1][target] + " " + line).strip()
+        return [(q, a) for q, a in items]
+
+    def scheduling_warnings(self) -> list[str]:
+        """Double bookings that do not stop the save: the presenter, or an audience, is busy then."""
+        warnings = []
+        others = Briefing.objects.overlapping(self.starts_at, self.ends_at).exclude(pk=self.pk)
+        if self.presenter_id:
+            for other in others.filter(presenter_id=self.presenter_id).select_related("campaign"):
+                warnings.append(
+                    f"The presenter is already running “{other.title}” ({other.campaign}) at that time."
+                )
+        audience_ids = [a.pk for a in self.audiences.all()]
+        clashes = (
+            others.filter(audiences__in=audience_ids)
+            .prefetch_related("audiences")
+            .select_related("campaign")
+            .distinct()
+        )
+        for other in clashes:
+            shared = ", ".join(a.name for a in other.audiences.all() if a.pk in audience_ids)
+            warnings.append(f"{shared} already has “{other.title}” ({other.campaign}) at that time.")
+        return warnings
+
+    # --- invitations -----------------------------------------------------------------------
+    def invite_audiences(self, at: datetime | None = None) -> int:
+        """Invite every member of the briefing's audiences (again: only newcomers); returns how many are new.
+
+        The first call also creates the campaign's "briefing invitation" rollout stage, which the
+        engine sends (with this briefing's .ics attached); later calls reuse it.
+        """
+        at = at or timezone.now()
+        audiences = list(self.audiences.all())
+        # The presenter runs the session; they are not one of its invitees.
+        members = Audience.users_in(audiences).exclude(pk=self.presenter_id)
+        user_ids = list(members.values_list("pk", flat=True))
+        with transaction.atomic():
+            before = self.invitations.count()
+            Invitation.objects.bulk_create(
+                [Invitation(briefing=self, user_id=uid, notified_sequence=self.sequence) for uid in user_ids],
+                ignore_conflicts=True,
+            )
+            added = self.invitations.count() - before
+            if self.invitation_stage_id is None:
+                self.invitation_stage = self._create_invitation_stage(audiences, at)
+                self.save(update_fields=["invitation_stage"])
+        return added
+
+    def _create_invitation_stage(self, audiences: list[Audience], at: datetime) -> RolloutStage:
+        campaign = self.campaign
+        offset = int((at - campaign.go_live_at).total_seconds() // 60)
+        when = self.local_starts_at.strftime("%A %-d %B %Y, %H:%M") + f" ({self.time_zone})"
+        title, where = _literal(self.title), _literal(self.place or "online")
+        url = settings.SITE_URL + self.get_absolute_url()
+        stage = RolloutStage(
+            campaign=campaign,
+            kind=RolloutStage.Kind.BRIEFING_INVITATION,
+            offset_minutes=offset,
+            channels=[EmployeeProfile.Channel.IN_APP, EmployeeProfile.Channel.EMAIL],
+            subject=f"You're invited: {_literal(self.title)}",
+            body=(
+                "Hello {{ first_name }},\n\n"
+                f"You're invited to a team briefing on {{{{ campaign_title }}}}: {title}, {when}, {where}.\n\n"
+                "{{ concept }}\n\n"
+                f"Please answer yes, no or maybe: {url}\n"
+                f"Add it to your calendar: {url}ics"
+            ),
+        )
+        # Anchored to go-live like every stage (the engine re-plans it if go-live moves); today that is "now".
+        stage.send_at = stage.compute_send_at()
+        stage.save()
+        stage.audiences.set(audiences)
+        return stage
+
+    def confirmed_count(self) -> int:
+        return self.invitations.filter(rsvp=Invitation.Rsvp.YES, is_waitlisted=False).count()
+
+    def has_free_seat(self) -> bool:
+        return self.capacity is None or self.confirmed_count() < self.capacity
+
+    def fill_seats_from_waiting_list(self) -> list[Invitation]:
+        """Give free seats to the waiting list, first come first served; returns who moved up."""
+        promoted = []
+        for invitation in self.invitations.filter(is_waitlisted=True).order_by("waitlisted_at", "pk"):
+            if not self.has_free_seat():
+                break
+            invitation.is_waitlisted = False
+            invitation.waitlisted_at = None
+            invitation.save(update_fields=["is_waitlisted", "waitlisted_at"])
+            promoted.append(invitation)
+        return promoted
+
+    def bump_sequence(self) -> None:
+        Briefing.objects.filter(pk=self.pk).update(sequence=models.F("sequence") + 1)
+        self.refresh_from_db(fields=["sequence"])
+
+    def cancel(self, user, at: datetime | None = None) -> None:
+        at = at or timezone.now()
+        self.status = self.Status.CANCELLED
+        self.cancelled_at = at
+        self.save(update_fields=["status", "cancelled_at"])
+        self.bump_sequence()
+        stage = self.invitation_stage
+        if stage is not None and stage.is_unsent:
+            stage.state = RolloutStage.State.CANCELLED
+            stage.state_reason = f"Briefing “{self.title}” was cancelled."
+            stage.save(update_fields=["state", "state_reason"])
+
+    def confirm_delivered(self, notes: str, at: datetime | None = None) -> None:
+        self.status = self.Status.DELIVERED
+        self.delivered_at = at or timezone.now()
+        self.delivered_notes = notes
+        self.save(update_fields=["status", "delivered_at", "delivered_notes"])
 
 
 class Invitation(models.Model):
@@ -63,9 +345,14 @@ class Invitation(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
     rsvp = models.CharField(max_length=8, choices=Rsvp.choices, default=Rsvp.PENDING)
     is_waitlisted = models.BooleanField(default=False)
+    waitlisted_at = models.DateTimeField(null=True, blank=True)  # the waiting list's order
     invited_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     attended_at = models.DateTimeField(null=True, blank=True)
+    # The briefing SEQUENCE this person was last emailed about: a retried notice skips them.
+    notified_sequence = models.PositiveIntegerField(default=0)
+    # When the "tell us what you think" email went: each attendee gets it once.
+    feedback_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["briefing", "invited_at", "pk"]
@@ -73,6 +360,252 @@ class Invitation(models.Model):
             # Inviting an audience twice is a no-op (bulk_create with ignore_conflicts).
             models.UniqueConstraint(fields=["briefing", "user"], name="one_invitation_per_briefing_user"),
         ]
+        indexes = [
+            # fill_seats_from_waiting_list: the waiting list in order.
+            models.Index(
+                fields=["briefing", "waitlisted_at"],
+                condition=Q(is_waitlisted=True),
+                name="invitation_waitlist",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.briefing} ({self.rsvp})"
+
+    @property
+    def has_seat(self) -> bool:
+        return self.rsvp == self.Rsvp.YES and not self.is_waitlisted
+
+    @property
+    def has_attended(self) -> bool:
+        return self.attended_at is not None
+
+    def respond(self, answer: str, at: datetime | None = None) -> list[Invitation]:
+        """Record yes/no/maybe; a yes over capacity joins the waiting list, a freed seat moves it up.
+
+        Returns the invitations that moved up from the waiting list. The briefing row is locked so
+        two people taking the last seat at once cannot both get it.
+        """
+        at = at or timezone.now()
+        with transaction.atomic():
+            briefing = Briefing.objects.select_for_update().get(pk=self.briefing_id)
+            current = Invitation.objects.select_for_update().get(pk=self.pk)
+            had_seat = current.has_seat
+            self.rsvp = answer
+            self.responded_at = at
+            if answer == self.Rsvp.YES:
+                if not (had_seat or current.is_waitlisted):
+                    self.is_waitlisted = not briefing.has_free_seat()
+                    self.waitlisted_at = at if self.is_waitlisted else None
+                else:
+                    self.is_waitlisted = current.is_waitlisted
+                    self.waitlisted_at = current.waitlisted_at
+            else:
+                self.is_waitlisted = False
+                self.waitlisted_at = None
+            self.save(update_fields=["rsvp", "responded_at", "is_waitlisted", "waitlisted_at"])
+            return briefing.fill_seats_from_waiting_list() if had_seat and not self.has_seat else []
+
+
+class FeedbackQuerySet(models.QuerySet):
+    def for_campaign(self, campaign: Campaign) -> FeedbackQuerySet:
+        return self.filter(briefing__campaign=campaign)
+
+    def unanswered_questions(self) -> FeedbackQuerySet:
+        return self.exclude(question="").filter(answer="")
+
+    def answered(self) -> FeedbackQuerySet:
+        return self.exclude(question="").exclude(answer="")
+
+
+class Feedback(models.Model):
+    """One attendee's feedback on one briefing.
+
+    Anonymous feedback has no link to the person: no user, a day (not a time) of submission and a
+    random primary key, so neither insertion order nor timestamps line it up with invitations.
+    To update rather than duplicate a second submission, every row carries `respondent_key`, a
+    one-way keyed hash (HMAC with the site's SECRET_KEY) of (briefing, person): the app can find
+    "this person's row" by recomputing it, but the stored value names nobody without the secret.
+    """
+
+    class Feeling(models.IntegerChoices):
+        VERY_NEGATIVE = 1, "1 (very uneasy)"
+        NEGATIVE = 2, "2 (uneasy)"
+        NEUTRAL = 3, "3 (neutral)"
+        POSITIVE = 4, "4 (positive)"
+        VERY_POSITIVE = 5, "5 (very positive)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="feedback")
+    respondent_key = models.CharField(max_length=64, editable=False)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    is_anonymous = models.BooleanField(default=False)
+    feeling = models.PositiveSmallIntegerField(choices=Feeling.choices)
+    support = models.TextField("how I can support it", blank=True)
+    question = models.TextField("questions for marketing", blank=True)
+    submitted_on = models.DateField()
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FeedbackQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "feedback"
+        ordering = ["briefing", "submitted_on", "id"]
+        constraints = [
+            # Feedback.submit updates the row with this key: a second submission never duplicates.
+            models.UniqueConstraint(
+                fields=["briefing", "respondent_key"], name="one_feedback_per_respondent"
+            ),
+            # Anonymous rows never carry a user; the summary and CSV rely on it.
+            models.CheckConstraint(
+                condition=Q(is_anonymous=False) | Q(user__isnull=True), name="anonymous_feedback_has_no_user"
+            ),
+            models.CheckConstraint(
+                condition=Q(feeling__gte=1, feeling__lte=5), name="feedback_feeling_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback on {self.briefing} ({self.feeling}/5)"
+
+    @staticmethod
+    def key_for(briefing: Briefing, user) -> str:
+        return salted_hmac(
+            "briefings.feedback.respondent", f"{briefing.pk}:{user.pk}", algorithm="sha256"
+        ).hexdigest()
+
+    @classmethod
+    def mine(cls, briefing: Briefing, user) -> Feedback | None:
+        return cls.objects.filter(briefing=briefing, respondent_key=cls.key_for(briefing, user)).first()
+
+    @classmethod
+    def submit(
+        cls, briefing: Briefing, user, *, feeling: int, support: str, question: str, is_anonymous: bool
+    ):
+        """Create or update this person's feedback; anonymous drops the user link."""
+        values = {
+            "feeling": feeling,
+            "support": support,
+            "question": question,
+            "is_anonymous": is_anonymous,
+            "user": None if is_anonymous else user,
+            "submitted_on": timezone.now().date(),
+        }
+        feedback, _ = cls.objects.update_or_create(
+            briefing=briefing, respondent_key=cls.key_for(briefing, user), defaults=values
+        )
+        return feedback
+
+    @property
+    def respondent_label(self) -> str:
+        if self.is_anonymous or self.user is None:
+            return "Anonymous"
+        return self.user.get_full_name() or self.user.get_username()
+
+
+def faq_pairs(campaign: Campaign) -> list[tuple[str, str]]:
+    """answered_questions as (question, answer) pairs: the explainer FAQ's source format."""
+    return [(item["question"], item["answer"]) for item in answered_questions(campaign)]
+
+
+def answered_questions(campaign: Campaign) -> list[dict]:
+    """Questions from briefing feedback that marketing answered, for the explainer FAQ.
+
+    Each item: {"question", "answer", "answered_at"}; no names, even for named feedback.
+    """
+    rows = Feedback.objects.for_campaign(campaign).answered().order_by("answered_at", "id")
+    return [{"question": f.question, "answer": f.answer, "answered_at": f.answered_at} for f in rows]
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar feed address; deleting the row revokes it."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("briefing_feed", args=[self.token])
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @classmethod
+    def regenerate(cls, user) -> CalendarFeed:
+        """A new secret for this person; the old address stops working at once."""
+        feed, _ = cls.objects.update_or_create(user=user, defaults={"token": cls.new_token()})
+        return feed
+
+    @classmethod
+    def revoke(cls, user) -> None:
+        cls.objects.filter(user=user).delete()
+
+
+def coverage(campaign: Campaign) -> list[dict]:
+    """Per audience (named on the campaign or on its briefings): members, invited, accepted, attended.
+
+    Two queries however many briefings and invitees: the audiences, then one aggregate over users
+    where each audience is a filter and each person's coverage an EXISTS.
+    """
+    audiences = list(
+        Audience.objects.filter(Q(impacts__campaign=campaign) | Q(briefings__campaign=campaign))
+        .distinct()
+        .order_by("name")
+    )
+    if not audiences:
+        return []
+    invitations = Invitation.objects.filter(user=OuterRef("pk"), briefing__campaign=campaign).exclude(
+        briefing__status=Briefing.Status.CANCELLED
+    )
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .annotate(
+            is_invited=Exists(invitations),
+            has_accepted=Exists(invitations.filter(rsvp=Invitation.Rsvp.YES, is_waitlisted=False)),
+            has_attended=Exists(invitations.filter(attended_at__isnull=False)),
+        )
+    )
+    aggregates = {}
+    for audience in audiences:
+        member = _membership_q(audience)
+        aggregates[f"a{audience.pk}_size"] = Count("pk", filter=member)
+        aggregates[f"a{audience.pk}_invited"] = Count("pk", filter=member & Q(is_invited=True))
+        aggregates[f"a{audience.pk}_accepted"] = Count("pk", filter=member & Q(has_accepted=True))
+        aggregates[f"a{audience.pk}_attended"] = Count("pk", filter=member & Q(has_attended=True))
+    totals = users.aggregate(**aggregates)
+    rows = []
+    for audience in audiences:
+        size = totals[f"a{audience.pk}_size"]
+        row = {"audience": audience, "size": size}
+        for key in ("invited", "accepted", "attended"):
+            n = totals[f"a{audience.pk}_{key}"]
+            row[key] = n
+            row[f"{key}_pct"] = round(100 * n / size) if size else 0
+        rows.append(row)
+    return rows
+
+
+def _membership_q(audience: Audience) -> Q:
+    """Audience membership as a filter that adds no row-multiplying join (safe inside Count)."""
+    if audience.kind == Audience.Kind.LIST:
+        return Q(pk__in=audience.members.through.objects.filter(audience_id=audience.pk).values("user_id"))
+    return audience.rule_q()
+
+
+def _literal(text: str) -> str:
+    """User text placed into a stage template (the composer renders Django template syntax) stays text."""
+    if "{" not in text:
+        return text
+    return "{% verbatim %}" + text.replace("endverbatim", "end verbatim") + "{% endverbatim %}"
+
+
+def default_briefing_times(campaign: Campaign) -> tuple[datetime, datetime]:
+    """A sensible first suggestion: one hour at go-live."""
+    return campaign.go_live_at, campaign.go_live_at + timedelta(hours=1)

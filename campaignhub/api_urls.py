@@ -8,6 +8,10 @@ from campaigns.api import register as register_campaigns  # noqa: E402
 
 register_campaigns(router)
 
+from briefings.api import register as register_briefings  # noqa: E402
+
+register_briefings(router)
+
 from campaigns.employee_api import register as register_employee  # noqa: E402
 
 register_employee(router)

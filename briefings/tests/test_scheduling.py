@@ -1,0 +1,194 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from briefings.models import Briefing
+from briefings.tests.conftest import make_briefing
+
+pytestmark = pytest.mark.django_db
+
+
+def schedule_data(presenter, audiences, **overrides):
+    data = {
+        "title": "Sales briefing",
+        "time_zone": "Europe/London",
+        "starts_at": "2030-03-05T10:00",
+        "ends_at": "2030-03-05T11:00",
+        "place": "London HQ",
+        "online_url": "",
+        "presenter": presenter.pk,
+        "audiences": [a.pk for a in audiences],
+        "capacity": "20",
+    }
+    data.update(overrides)
+    return data
+
+
+def post_new(client, campaign, data):
+    return client.post(reverse("briefing_new", args=[campaign.pk]), data)
+
+
+def test_ic_schedules_a_briefing_in_the_chosen_time_zone(client_for, ic, campaign, presenter, sales):
+    response = post_new(
+        client_for(ic), campaign, schedule_data(presenter, [sales], time_zone="America/New_York")
+    )
+    briefing = Briefing.objects.get()
+    assert response.status_code == 302
+    assert briefing.starts_at == datetime(2030, 3, 5, 10, 0, tzinfo=ZoneInfo("America/New_York"))
+    assert briefing.presenter == presenter
+    assert list(briefing.audiences.all()) == [sales]
+    assert briefing.capacity == 20
+
+
+def test_scheduling_copies_key_messages_into_the_pack(client_for, ic, campaign, presenter, sales):
+    campaign.key_messages.create(position=1, text="Savings for every family")
+    campaign.key_messages.create(position=2, text="No hidden fees")
+    post_new(client_for(ic), campaign, schedule_data(presenter, [sales]))
+    assert Briefing.objects.get().key_message_list() == ["Savings for every family", "No hidden fees"]
+
+
+def test_schedule_and_add_another_prefills_the_next_session(client_for, ic, campaign, presenter, sales):
+    client = client_for(ic)
+    response = client.post(
+        reverse("briefing_new", args=[campaign.pk]), schedule_data(presenter, [sales]) | {"another": "1"}
+    )
+    first = Briefing.objects.get()
+    assert response.url == reverse("briefing_new", args=[campaign.pk]) + f"?from={first.pk}"
+    page = client.get(response.url).content.decode()
+    assert 'value="Sales briefing"' in page
+
+
+def test_end_before_start_is_a_field_error(client_for, ic, campaign, presenter, sales):
+    response = post_new(
+        client_for(ic), campaign, schedule_data(presenter, [sales], ends_at="2030-03-05T09:00")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["ends_at"] == ["The end must be after the start."]
+    assert not Briefing.objects.exists()
+
+
+def test_unknown_time_zone_is_a_field_error(client_for, ic, campaign, presenter, sales):
+    response = post_new(client_for(ic), campaign, schedule_data(presenter, [sales], time_zone="Mars/Olympus"))
+    assert "not a known time zone" in response.context["form"].errors["time_zone"][0]
+
+
+def test_negative_capacity_is_a_field_error(client_for, ic, campaign, presenter, sales):
+    response = post_new(client_for(ic), campaign, schedule_data(presenter, [sales], capacity="-1"))
+    assert "greater than or equal to 0" in response.context["form"].errors["capacity"][0]
+
+
+def test_presenter_without_presenter_or_ic_role_is_a_field_error(client_for, ic, campaign, employee, sales):
+    response = post_new(client_for(ic), campaign, schedule_data(employee, [sales]))
+    assert response.context["form"].errors["presenter"] == ["Choose someone with the Presenter or IC role."]
+
+
+def test_ic_may_present(client_for, ic, campaign, sales):
+    response = post_new(client_for(ic), campaign, schedule_data(ic, [sales]))
+    assert response.status_code == 302
+
+
+def test_a_time_the_clocks_skip_is_a_field_error(client_for, ic, campaign, presenter, sales):
+    # 30 March 2030, 01:30 does not exist in London: clocks go from 01:00 to 02:00.
+    data = schedule_data(presenter, [sales], starts_at="2030-03-31T01:30", ends_at="2030-03-31T03:00")
+    response = post_new(client_for(ic), campaign, data)
+    assert "does not exist in Europe/London" in response.context["form"].errors["starts_at"][0]
+
+
+def test_session_of_a_closed_campaign_is_refused(client_for, ic, campaign, presenter, sales):
+    campaign.status = "closed"
+    campaign.save()
+    response = post_new(client_for(ic), campaign, schedule_data(presenter, [sales]))
+    assert "no sessions after it closes" in response.context["form"].non_field_errors()[0]
+
+
+def test_double_booked_presenter_warns_but_saves(client_for, ic, campaign, presenter, support, sales):
+    make_briefing(
+        campaign,
+        presenter=presenter,
+        audiences=[support],
+        title="Support briefing",
+        starts_at=datetime(2030, 3, 5, 10, 30, tzinfo=ZoneInfo("Europe/London")),
+    )
+    response = post_new(client_for(ic), campaign, schedule_data(presenter, [sales]))
+    assert Briefing.objects.count() == 2
+    warnings = [str(m) for m in response.wsgi_request._messages]
+    assert any("presenter is already running “Support briefing”" in w for w in warnings)
+
+
+def test_audience_with_a_briefing_at_that_time_warns_but_saves(
+    client_for, ic, campaign, other_presenter, presenter, sales
+):
+    make_briefing(
+        campaign,
+        presenter=other_presenter,
+        audiences=[sales],
+        title="Other Sales session",
+        starts_at=datetime(2030, 3, 5, 10, 30, tzinfo=ZoneInfo("Europe/London")),
+    )
+    response = post_new(client_for(ic), campaign, schedule_data(presenter, [sales]))
+    assert Briefing.objects.count() == 2
+    warnings = [str(m) for m in response.wsgi_request._messages]
+    assert any("Sales already has “Other Sales session”" in w for w in warnings)
+
+
+def test_no_warning_when_sessions_only_touch(ic, campaign, presenter, sales):
+    first = make_briefing(campaign, presenter=presenter, audiences=[sales])
+    second = make_briefing(campaign, presenter=presenter, audiences=[sales], starts_at=first.ends_at)
+    assert second.scheduling_warnings() == []
+
+
+def test_rescheduling_bumps_sequence_and_keeps_uid(client_for, ic, briefing, presenter, sales):
+    uid = briefing.uid
+    data = schedule_data(
+        presenter, [sales], title=briefing.title, starts_at="2030-04-01T14:00", ends_at="2030-04-01T15:00"
+    )
+    client_for(ic).post(reverse("briefing_edit", args=[briefing.pk]), data)
+    briefing.refresh_from_db()
+    assert briefing.sequence == 1
+    assert briefing.uid == uid
+    assert briefing.starts_at == datetime(2030, 4, 1, 14, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+def test_editing_only_capacity_does_not_bump_sequence(client_for, ic, briefing, presenter, sales):
+    data = BriefingFormData.from_briefing(briefing) | {"capacity": "5"}
+    client_for(ic).post(reverse("briefing_edit", args=[briefing.pk]), data)
+    briefing.refresh_from_db()
+    assert (briefing.capacity, briefing.sequence) == (5, 0)
+
+
+def test_edit_form_shows_wall_clock_times_in_the_briefing_zone(
+    client_for, employee_ny, ic, campaign, presenter, sales
+):
+    briefing = make_briefing(
+        campaign,
+        presenter=presenter,
+        audiences=[sales],
+        time_zone="Asia/Tokyo",
+        starts_at=datetime(2030, 3, 5, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo")),
+    )
+    page = client_for(ic).get(reverse("briefing_edit", args=[briefing.pk])).content.decode()
+    assert 'value="2030-03-05T09:00"' in page
+
+
+class BriefingFormData:
+    @staticmethod
+    def from_briefing(briefing):
+        return {
+            "title": briefing.title,
+            "time_zone": briefing.time_zone,
+            "starts_at": briefing.local_starts_at.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": briefing.local_ends_at.strftime("%Y-%m-%dT%H:%M"),
+            "place": briefing.place,
+            "online_url": briefing.online_url,
+            "presenter": briefing.presenter_id,
+            "audiences": [a.pk for a in briefing.audiences.all()],
+            "capacity": "" if briefing.capacity is None else str(briefing.capacity),
+        }
+
+
+def test_new_briefing_form_defaults_to_go_live_and_impacted_audiences(client_for, ic, campaign, sales):
+    form = client_for(ic).get(reverse("briefing_new", args=[campaign.pk])).context["form"]
+    assert form.initial["audiences"] == [sales.pk]
+    assert form.initial["starts_at"] + timedelta(hours=1) == form.initial["ends_at"]
