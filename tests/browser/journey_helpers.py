@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.utils import timezone
 
 from tests.browser.conftest import tab_to
@@ -9,7 +11,7 @@ from tests.browser.conftest import tab_to
 
 def local_input(dt) -> str:
     """A datetime-local value in Europe/London (the personas' zone)."""
-    return timezone.localtime(dt, timezone.get_fixed_timezone(0)).strftime("%Y-%m-%dT%H:%M")
+    return timezone.localtime(dt, zoneinfo.ZoneInfo("Europe/London")).strftime("%Y-%m-%dT%H:%M")
 
 
 def choose(select, text: str) -> None:
