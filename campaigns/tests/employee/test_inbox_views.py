@@ -141,3 +141,9 @@ def test_inbox_query_count_is_constant(client_for, employee, marketing, django_a
     # the layout (session, user, profile, menu and its badges), then the paginator count and the page
     with django_assert_num_queries(layout_queries(employee) + 2):
         assert client.get("/inbox/").status_code == 200
+
+
+def test_employee_home_shows_the_latest_announcements(client_for, employee, warning):
+    body = client_for(employee).get("/").content.decode()
+    assert "Heads up, Emma: Spring Savings" in body
+    assert warning.get_absolute_url() in body
