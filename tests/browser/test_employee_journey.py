@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from campaigns.models import Campaign, Delivery, Explainer, RolloutStage
+from campaigns.models import Campaign, Delivery, Explainer, ExplainerRead, RolloutStage
 from campaigns.tests.employee.conftest import deliver, make_stage
 from conftest import add_impact, make_campaign
 from tests.browser.conftest import BROWSER, assert_accessible, sign_in_with_keyboard, tab_to
@@ -73,8 +73,12 @@ def test_employee_journey_with_the_keyboard(page, live_server, employee, warned_
                    body="{{ details }}", requires_acknowledgement=True),
         employee,
     )  # fmt: skip
-    page.reload()
+    with page.expect_response(re.compile(r"/progress/$")) as progress:  # read tracking from the page
+        page.reload()
+    assert progress.value.status == 204
     expect(page.get_by_role("heading", level=2, name="What it means for you")).to_be_visible()
+    read = ExplainerRead.objects.get(user=employee)
+    assert 0 < read.progress <= 100
     expect(page.get_by_text("lowering rates")).to_be_visible()
     expect(page.get_by_text("A customer asks if their rate changes")).to_be_visible()
     assert_accessible(page)
