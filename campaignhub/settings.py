@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "simple_history",
     "campaigns",
     "briefings",
+    "planning",
 ]
 
 MIDDLEWARE = [
@@ -164,7 +165,21 @@ CELERY_BEAT_SCHEDULE = {
         # A tick that waited longer than one interval is dropped, not replayed: the next tick does its work.
         "options": {"expires": max(DISPATCH_INTERVAL_SECONDS - 1, 1)},
     },
+    # Hourly tick; each person gets the digest once, on Monday from 08:00 in their own zone
+    # (planning.digest: the Monday is the period lock).
+    "planning-weekly-digest": {
+        "task": "planning.tasks.send_weekly_digests",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 60 * 59},
+    },
 }
+
+# --- Planning --------------------------------------------------------------------------------
+# Announcements per audience per week before the load page and the forms warn; an audience may
+# override it (planning.AudienceCap, in the admin).
+PLANNING_WEEKLY_CAP = env.int("PLANNING_WEEKLY_CAP", default=3)
+if PLANNING_WEEKLY_CAP < 1:
+    raise ImproperlyConfigured("PLANNING_WEEKLY_CAP must be at least 1.")
 
 # --- Email -----------------------------------------------------------------------------------
 if "EMAIL_URL" in os.environ:

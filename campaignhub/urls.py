@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("briefings.urls")),
+    path("", include("planning.urls")),  # before campaigns: it adds /campaigns/readiness/
     # Before campaigns.urls: its campaigns/<pk>/<action>/ would otherwise swallow campaigns/<pk>/explainer/.
     path("", include("campaigns.employee_urls")),
     path("", include("campaigns.urls")),

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class PlanningConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "planning"
+
+    def ready(self) -> None:
+        from campaigns import navigation, panels, roles, warnings
+        from planning import load, views
+
+        navigation.register(navigation.NavItem("Calendar", "calendar", 40, roles.can_manage_campaigns))
+        panels.register(
+            panels.Panel("planning-warnings", "planning/_warnings_panel.html", 65, views.warnings_panel)
+        )
+        panels.register(
+            panels.Panel("readiness", "planning/_readiness_panel.html", 70, views.readiness_panel)
+        )
+        warnings.register_conflict_checker(load.conflicts_for)

@@ -1,0 +1,355 @@
+"""Planning pages: the comms calendar (and its .ics feed), the audience load, readiness and comms items.
+
+Who may see them: IC and marketing. Presenters and employees get 403: they have their inbox and
+briefings pages, and a calendar of everything planned is the riskiest place for an embargo to leak.
+Marketing sees every entry, but a campaign they cannot open shows as "Embargoed campaign" until its
+embargo lifts (with its concept once an early warning reached them), and has no link.
+"""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from campaigns import roles
+from campaigns.models import Audience, Campaign
+from planning import calendar_feed, load
+from planning.forms import CalendarFilterForm, CommsItemForm, ReadinessThresholdForm
+from planning.models import CommsItem, PlanningFeed, ReadinessThreshold
+from planning.readiness import readiness_for
+
+MONTH_CELL_LIMIT = 4  # entries drawn per day in the month grid; the rest are behind "N more"
+READINESS_PAGE_SIZE = 20
+KEY_MESSAGE_PAIRS_SHOWN = 25
+
+
+def _require_planner(request: HttpRequest) -> None:
+    if not roles.can_manage_campaigns(request.user):
+        raise PermissionDenied("Planning views are for internal communications and marketing.")
+
+
+def _require_ic(request: HttpRequest) -> None:
+    if not roles.is_ic(request.user):
+        raise PermissionDenied("Only internal communications can do this.")
+
+
+def _get_comms_item_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> CommsItem:
+    _require_planner(request)
+    if edit:
+        _require_ic(request)
+    return get_object_or_404(CommsItem.objects.prefetch_related("audiences"), pk=pk)
+
+
+def _get_campaign_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> Campaign:
+    _require_planner(request)
+    campaign = get_object_or_404(Campaign, pk=pk)
+    if not Campaign.objects.visible_to(request.user).filter(pk=pk).exists():
+        raise PermissionDenied("This campaign belongs to another team.")
+    if edit:
+        _require_ic(request)
+    return campaign
+
+
+# --- calendar --------------------------------------------------------------------------------
+@dataclass
+class Day:
+    day: date
+    in_period: bool
+    entries: list = field(default_factory=list)
+
+    @property
+    def shown(self) -> list:
+        return self.entries[:MONTH_CELL_LIMIT]
+
+    @property
+    def hidden_count(self) -> int:
+        return max(0, len(self.entries) - MONTH_CELL_LIMIT)
+
+    @property
+    def is_today(self) -> bool:
+        return self.day == timezone.localdate()
+
+
+def _period(view: str, anchor: date) -> tuple[date, date, date, date, str]:
+    """(first day shown, day after the last, previous anchor, next anchor, heading)."""
+    if view == "week":
+        monday = anchor - timedelta(days=anchor.weekday())
+        sunday = monday + timedelta(days=6)
+        heading = f"Week {monday.isocalendar().week}: {monday:%-d %b} to {sunday:%-d %b %Y}"
+        return (
+            monday,
+            monday + timedelta(days=7),
+            monday - timedelta(days=7),
+            monday + timedelta(days=7),
+            heading,
+        )
+    first = anchor.replace(day=1)
+    last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
+    prev_anchor = (first - timedelta(days=1)).replace(day=1)
+    next_anchor = last + timedelta(days=1)
+    if view == "list":
+        return first, next_anchor, prev_anchor, next_anchor, f"{first:%B %Y}"
+    grid_start = first - timedelta(days=first.weekday())
+    grid_end = last + timedelta(days=7 - last.weekday())
+    return grid_start, grid_end, prev_anchor, next_anchor, f"{first:%B %Y}"
+
+
+def _matches(entry: load.Entry, filters: dict, teams: dict[int, set[int]]) -> bool:
+    if filters.get("audience") and filters["audience"].pk not in entry.audience_ids:
+        return False
+    if filters.get("team") and (
+        not entry.campaign_id or filters["team"].pk not in teams.get(entry.campaign_id, ())
+    ):
+        return False
+    if filters.get("channel") and filters["channel"] not in entry.channels:
+        return False
+    return not (filters.get("campaign") and entry.campaign_id != filters["campaign"].pk)
+
+
+@login_required
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    _require_planner(request)
+    form = CalendarFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else getattr(form, "cleaned_data", {})
+    view = filters.get("view") or "month"
+    anchor = filters.get("date") or timezone.localdate()
+    tz = timezone.get_current_timezone()
+    first, after, prev_anchor, next_anchor, heading = _period(view, anchor)
+    found = load.collect(load.local_midnight(first, tz), load.local_midnight(after, tz), with_teams=True)
+    viewer = load.Viewer.for_user(request.user)
+    audience_names = dict(Audience.objects.values_list("pk", "name"))
+    audience_text: dict[frozenset, str] = {}
+    shown = []
+    for entry in found.items:
+        if _matches(entry, filters, found.campaign_teams):
+            s = load.show(entry, found.campaigns, viewer)
+            if entry.audience_ids not in audience_text:
+                audience_text[entry.audience_ids] = ", ".join(
+                    sorted(audience_names.get(a, "?") for a in entry.audience_ids)
+                )
+            s.audience_text = audience_text[entry.audience_ids] or "—"
+            s.local = entry.at.astimezone(tz)
+            s.time_text = f"{s.local:%H:%M}"
+            if entry.ends_at:
+                end = entry.ends_at.astimezone(tz)
+                s.time_text += (
+                    f" to {end:%H:%M}" if end.date() == s.local.date() else f" to {end:%-d %b %H:%M}"
+                )
+            s.channel_text = ", ".join(entry.channel_labels) or "—"
+            shown.append(s)
+    # Offer the campaigns in this period by name (only those this person may open); any other
+    # campaign they may open is still accepted from a link.
+    in_period = sorted(
+        (c for c in found.campaigns.values() if viewer.can_open(c.pk)), key=lambda c: c.title.lower()
+    )
+    selected = filters.get("campaign")
+    if selected and selected.pk not in {c.pk for c in in_period}:
+        in_period.insert(0, selected)
+    form.fields["campaign"].choices = [("", "All campaigns in this period")] + [
+        (c.pk, c.title) for c in in_period
+    ]
+    by_day: dict[date, list] = defaultdict(list)
+    for s in shown:
+        by_day[s.local.date()].append(s)
+    days = [
+        Day(first + timedelta(days=n), view != "month" or (first + timedelta(days=n)).month == anchor.month)
+        for n in range((after - first).days)
+    ]
+    for d in days:
+        d.entries = by_day.get(d.day, [])
+    weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
+
+    kept = {k: v for k, v in request.GET.items() if k not in ("date", "view") and v}
+
+    def link(**params) -> str:
+        return "?" + urlencode({**kept, **params})
+
+    return render(
+        request,
+        "planning/calendar.html",
+        {
+            "form": form,
+            "view": view,
+            "heading": heading,
+            "weeks": weeks,
+            "days": [d for d in days if d.entries],
+            "entries": shown,
+            "prev_url": link(view=view, date=prev_anchor.isoformat()),
+            "next_url": link(view=view, date=next_anchor.isoformat()),
+            "today_url": link(view=view),
+            "view_urls": [(v, label, link(view=v, date=anchor.isoformat())) for v, label in form.VIEWS],
+            "week_url": lambda d: link(view="week", date=d.isoformat()),
+            "is_ic": viewer.is_ic,
+            "feed": PlanningFeed.objects.filter(user=request.user).first() if viewer.is_ic else None,
+        },
+    )
+
+
+def calendar_ics(request: HttpRequest) -> HttpResponse:
+    """The calendar as iCalendar, for IC: by the secret feed address (?token=) or a signed-in session."""
+    token = request.GET.get("token", "")
+    if token:
+        feed = PlanningFeed.objects.select_related("user").filter(token=token).first()
+        if feed is None or not feed.user.is_active:
+            raise Http404("No such calendar feed.")
+        user = feed.user
+    elif request.user.is_authenticated:
+        user = request.user
+    else:
+        return redirect_to_login(request.get_full_path())
+    if not roles.is_ic(user):
+        raise PermissionDenied("The calendar feed is for internal communications.")
+    body = calendar_feed.render_ics(user)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="campaignhub-calendar.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def calendar_feed_reset(request: HttpRequest) -> HttpResponse:
+    """Create the feed address, or replace it (the old one stops working at once)."""
+    _require_ic(request)
+    PlanningFeed.objects.update_or_create(user=request.user, defaults={"token": PlanningFeed.new_token()})
+    messages.success(request, "Your calendar feed address is ready. Any older address no longer works.")
+    return redirect("calendar")
+
+
+# --- load ------------------------------------------------------------------------------------
+@login_required
+def load_view(request: HttpRequest) -> HttpResponse:
+    _require_planner(request)
+    tz = timezone.get_current_timezone()
+    now = timezone.now()
+    weeks = load.weeks_around(now, tz)
+    rows = load.heat_map(weeks, tz)
+    viewer = load.Viewer.for_user(request.user, now)
+    pairs, has_more_pairs = load.key_message_pairs(weeks, viewer, tz, KEY_MESSAGE_PAIRS_SHOWN)
+    this_monday = load.week_start(now, tz)
+    return render(
+        request,
+        "planning/load.html",
+        {
+            "weeks": weeks,
+            "this_monday": this_monday,
+            "calendar_url": reverse("calendar"),
+            "rows": rows,
+            "default_cap": settings.PLANNING_WEEKLY_CAP,
+            "pairs": pairs,
+            "has_more_pairs": has_more_pairs,
+            "over": load.over_cap(rows, [w for w in weeks if w >= this_monday]),
+        },
+    )
+
+
+# --- readiness -------------------------------------------------------------------------------
+@login_required
+def readiness_list(request: HttpRequest) -> HttpResponse:
+    _require_planner(request)
+    upcoming = (
+        Campaign.objects.visible_to(request.user)
+        .upcoming()
+        .only("pk", "title", "status", "go_live_at", "is_go_live_tentative", "owner_id")
+        .order_by("go_live_at", "pk")
+    )
+    page = Paginator(upcoming, READINESS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "planning/readiness.html",
+        {"page": page, "results": readiness_for(list(page.object_list)), "is_ic": roles.is_ic(request.user)},
+    )
+
+
+@login_required
+def readiness_targets(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _get_campaign_for_user(request, pk, edit=True)
+    threshold = ReadinessThreshold.objects.filter(campaign=campaign).first() or ReadinessThreshold(
+        campaign=campaign
+    )
+    form = ReadinessThresholdForm(request.POST or None, instance=threshold)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Readiness targets saved.")
+        return redirect(campaign)
+    return render(request, "planning/readiness_targets.html", {"campaign": campaign, "form": form})
+
+
+def readiness_panel(request: HttpRequest, campaign: Campaign) -> dict | None:
+    results = readiness_for([campaign])
+    return {"r": results[0], "can_edit": roles.is_ic(request.user), "campaign": campaign}
+
+
+def warnings_panel(request: HttpRequest, campaign: Campaign) -> dict | None:
+    if not campaign.is_editable:
+        return None
+    viewer = load.Viewer.for_user(request.user)
+    return {"warnings": load.campaign_warnings(campaign, viewer, timezone.get_current_timezone())}
+
+
+# --- comms items -----------------------------------------------------------------------------
+@login_required
+def comms_item_list(request: HttpRequest) -> HttpResponse:
+    _require_planner(request)
+    items = CommsItem.objects.filter(starts_at__gte=timezone.now() - timedelta(days=28)).prefetch_related(
+        "audiences"
+    )
+    return render(
+        request, "planning/comms_item_list.html", {"items": items, "is_ic": roles.is_ic(request.user)}
+    )
+
+
+@login_required
+def comms_item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get_comms_item_for_user(request, pk)
+    return render(
+        request, "planning/comms_item_detail.html", {"item": item, "is_ic": roles.is_ic(request.user)}
+    )
+
+
+def _comms_item_form(request: HttpRequest, item: CommsItem) -> HttpResponse:
+    form = CommsItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        is_new = item.pk is None
+        if is_new:
+            form.instance.created_by = request.user
+        item = form.save()
+        messages.success(request, f"“{item.title}” {'added to' if is_new else 'updated on'} the calendar.")
+        return redirect("comms_item_detail", item.pk)
+    return render(request, "planning/comms_item_form.html", {"form": form, "item": item})
+
+
+@login_required
+def comms_item_create(request: HttpRequest) -> HttpResponse:
+    _require_planner(request)
+    _require_ic(request)
+    return _comms_item_form(request, CommsItem())
+
+
+@login_required
+def comms_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _comms_item_form(request, _get_comms_item_for_user(request, pk, edit=True))
+
+
+@login_required
+@require_POST
+def comms_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get_comms_item_for_user(request, pk, edit=True)
+    item.delete()
+    messages.success(request, f"“{item.title}” removed from the calendar.")
+    return redirect("comms_item_list")
