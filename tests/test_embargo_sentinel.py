@@ -186,6 +186,7 @@ EXCUSED_PARTS = (
     "/answer/",
     "/regenerate/",
     "/revoke/",
+    "/reset/",
     "/pause/",
     "/resume/",
     "/test/",
