@@ -74,7 +74,7 @@ def site(marketing, ic, employee, employee_ny, sales, support):
         title="Faster Payments team briefing",
         starts_at=starts,
         ends_at=starts + timedelta(hours=1),
-        presenter=ic,  # (a briefing without a presenter crashes the coverage panel on feat/briefings)
+        presenter=ic,
     )
     briefing.audiences.add(sales)
     apps.get_model("briefings", "Invitation").objects.create(briefing=briefing, user=employee)
