@@ -12,4 +12,8 @@ from briefings.api import register as register_briefings  # noqa: E402
 
 register_briefings(router)
 
+from campaigns.employee_api import register as register_employee  # noqa: E402
+
+register_employee(router)
+
 urlpatterns = router.urls

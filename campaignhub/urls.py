@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("", include("briefings.urls")),
     path("", include("planning.urls")),  # before campaigns: it adds /campaigns/readiness/
+    # Before campaigns.urls: its campaigns/<pk>/<action>/ would otherwise swallow campaigns/<pk>/explainer/.
+    path("", include("campaigns.employee_urls")),
     path("", include("campaigns.urls")),
 ]
 

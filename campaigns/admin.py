@@ -13,6 +13,7 @@ from campaigns.models import (
     Delivery,
     EmployeeProfile,
     Explainer,
+    ExplainerQuestion,
     ExplainerRead,
     ExplainerVariant,
     Impact,
@@ -142,7 +143,7 @@ class ScenarioInline(admin.TabularInline):
 
 @admin.register(Explainer)
 class ExplainerAdmin(admin.ModelAdmin):
-    list_display = ["campaign", "slug", "published_at"]
+    list_display = ["campaign", "slug", "publishes_at_embargo", "published_at"]
     search_fields = ["campaign__title", "slug"]
     raw_id_fields = ["campaign"]
     inlines = [ExplainerVariantInline, ScenarioInline]
@@ -151,9 +152,17 @@ class ExplainerAdmin(admin.ModelAdmin):
 
 @admin.register(ExplainerRead)
 class ExplainerReadAdmin(admin.ModelAdmin):
-    list_display = ["explainer", "user", "first_read_at", "is_helpful"]
+    list_display = ["explainer", "user", "first_read_at", "is_helpful", "progress"]
     raw_id_fields = ["explainer", "user"]
     list_select_related = ["explainer__campaign", "user"]
+
+
+@admin.register(ExplainerQuestion)
+class ExplainerQuestionAdmin(admin.ModelAdmin):
+    list_display = ["explainer", "asked_by", "created_at"]
+    search_fields = ["text", "explainer__campaign__title"]
+    raw_id_fields = ["explainer", "author"]
+    list_select_related = ["explainer__campaign", "author"]
 
 
 admin.site.register(KeyMessage, SimpleHistoryAdmin)

@@ -194,6 +194,14 @@ def seed(stdout) -> None:
     seed_employees(stdout, manager=accounts["presenter"])
     audiences = seed_audiences(stdout)
     seed_campaigns(stdout, accounts, audiences)
+    seed_explainers(stdout)
+
+
+def seed_explainers(stdout) -> None:
+    """IC's explainers for the approved and live demo campaigns (employee area)."""
+    from campaigns import employee_demo
+
+    employee_demo.seed(stdout)
 
 
 def seed_accounts(stdout) -> dict[str, User]:

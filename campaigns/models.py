@@ -162,6 +162,34 @@ class Audience(models.Model):
     def size(self) -> int:
         return self.users().count()
 
+    def matches_profile(self, profile: EmployeeProfile | None) -> bool:
+        """Python twin of rule_q for one person, so pages can test membership without a query each."""
+        if self.kind != self.Kind.RULE or profile is None:
+            return False
+        has_condition = False
+        for field in self.RULE_FIELDS:
+            values = self.split_values(getattr(self, field))
+            if not values:
+                continue
+            has_condition = True
+            own = (getattr(profile, field) or "").casefold()
+            if own not in {v.casefold() for v in values}:
+                return False
+        return has_condition
+
+    @classmethod
+    def ids_for(cls, user) -> set[int]:
+        """The ids of every audience this person belongs to, in two queries however many exist."""
+        if not user.is_authenticated or not user.is_active:
+            return set()
+        try:
+            profile = user.profile  # usually cached already by the time-zone middleware
+        except EmployeeProfile.DoesNotExist:
+            profile = None
+        ids = {a.pk for a in cls.objects.filter(kind=cls.Kind.RULE) if a.matches_profile(profile)}
+        ids.update(cls.objects.filter(kind=cls.Kind.LIST, members=user).values_list("pk", flat=True))
+        return ids
+
     @classmethod
     def users_in(cls, audiences):
         """Active users in any of the given audiences, each once."""
@@ -199,6 +227,17 @@ class CampaignQuerySet(models.QuerySet):
         if roles.is_marketing(user):
             return self.filter(Q(owner=user) | Q(teams__members=user)).distinct()
         return self.none()
+
+    def relevant_to(self, user, audience_ids: set[int]) -> CampaignQuerySet:
+        """Campaigns that warned this person in-app, or that name one of their audiences once approved."""
+        warned = Delivery.objects.in_app_for(user).filter(stage__campaign=models.OuterRef("pk"))
+        running = [Campaign.Status.APPROVED, Campaign.Status.LIVE, Campaign.Status.CLOSED]
+        affected = Impact.objects.filter(
+            campaign=models.OuterRef("pk"), audience__in=audience_ids, campaign__status__in=running
+        )
+        return self.filter(Q(models.Exists(warned)) | Q(models.Exists(affected))).exclude(
+            status=Campaign.Status.CANCELLED
+        )
 
     def upcoming(self, now: datetime | None = None) -> CampaignQuerySet:
         now = now or timezone.now()
@@ -628,6 +667,12 @@ class DeliveryQuerySet(models.QuerySet):
             recipient=user, channel=EmployeeProfile.Channel.IN_APP, status=Delivery.Status.SENT
         )
 
+    def unread(self) -> DeliveryQuerySet:
+        return self.filter(read_at__isnull=True)
+
+    def newest_first(self) -> DeliveryQuerySet:
+        return self.order_by("-sent_at", "-pk")
+
 
 class Delivery(models.Model):
     """One announcement to one person on one channel: exists before the send, updated after."""
@@ -679,17 +724,45 @@ class Delivery(models.Model):
         return f"{self.stage} → {self.recipient} ({self.channel})"
 
     def get_absolute_url(self) -> str:
-        """The inbox item page (built by the employee area)."""
-        return f"/inbox/{self.pk}/"
+        return reverse("inbox_item", args=[self.pk])
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    @property
+    def has_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+    @property
+    def asks_acknowledgement(self) -> bool:
+        return self.stage.requires_acknowledgement
+
+    def mark_read(self, at: datetime | None = None) -> None:
+        """Record the first opening only; a second opening changes nothing."""
+        at = at or timezone.now()
+        if self.read_at is None and Delivery.objects.filter(pk=self.pk, read_at=None).update(read_at=at):
+            self.read_at = at
+
+    def acknowledge(self, at: datetime | None = None) -> bool:
+        """Record the acknowledgement once; True when this call recorded it."""
+        if not self.asks_acknowledgement:
+            raise ValidationError("This announcement does not ask for an acknowledgement.")
+        at = at or timezone.now()
+        self.mark_read(at)
+        recorded = Delivery.objects.filter(pk=self.pk, acknowledged_at=None).update(acknowledged_at=at) == 1
+        if recorded:
+            self.acknowledged_at = at
+        return recorded
 
 
 class ExplainerQuerySet(models.QuerySet):
     def published(self, now: datetime | None = None) -> ExplainerQuerySet:
         """Explainers readable now: published, and never before their campaign's embargo lifts."""
         now = now or timezone.now()
-        return self.filter(published_at__lte=now, campaign__embargo_until__lte=now).exclude(
-            campaign__status=Campaign.Status.CANCELLED
-        )
+        return self.filter(
+            Q(published_at__lte=now) | Q(publishes_at_embargo=True), campaign__embargo_until__lte=now
+        ).exclude(campaign__status=Campaign.Status.CANCELLED)
 
 
 class Explainer(models.Model):
@@ -704,6 +777,8 @@ class Explainer(models.Model):
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="Readable from then on, and never before the embargo lifts."
     )
+    # "Ready": publishes by itself when the embargo lifts, following the embargo if it moves.
+    publishes_at_embargo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -717,9 +792,31 @@ class Explainer(models.Model):
 
     def is_published(self, at: datetime | None = None) -> bool:
         at = at or timezone.now()
-        return (
-            self.published_at is not None and self.published_at <= at and not self.campaign.is_embargoed(at)
-        )
+        if self.campaign.is_embargoed(at) or self.campaign.status == Campaign.Status.CANCELLED:
+            return False
+        return self.publishes_at_embargo or (self.published_at is not None and self.published_at <= at)
+
+    def publishes_on(self) -> datetime | None:
+        """When employees can read it in full (None while IC has not marked it ready)."""
+        if self.publishes_at_embargo:
+            return self.campaign.embargo_until
+        if self.published_at is None:
+            return None
+        return max(self.published_at, self.campaign.embargo_until)
+
+    @property
+    def state_label(self) -> str:
+        if self.is_published():
+            return "Published"
+        if self.publishes_on():
+            return "Scheduled"
+        return "Draft"
+
+    @classmethod
+    def for_campaign(cls, campaign: Campaign) -> Explainer:
+        """The campaign's explainer, created empty on first use (its slug is the campaign's)."""
+        explainer, _ = cls.objects.get_or_create(campaign=campaign, defaults={"slug": campaign.slug})
+        return explainer
 
 
 class ExplainerVariant(models.Model):
@@ -760,6 +857,8 @@ class ExplainerRead(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="explainer_reads")
     first_read_at = models.DateTimeField(default=timezone.now)
     is_helpful = models.BooleanField(null=True, blank=True)
+    # How far down the page they got, in percent (sent by the page as they scroll; optional).
+    progress = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -769,3 +868,25 @@ class ExplainerRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} read {self.explainer}"
+
+
+class ExplainerQuestion(models.Model):
+    """A question an employee asks from an explainer; marketing and IC see it on the campaign page."""
+
+    explainer = models.ForeignKey(Explainer, on_delete=models.CASCADE, related_name="questions")
+    author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    is_anonymous = models.BooleanField("ask anonymously", default=False)
+    text = models.TextField("your question", max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def asked_by(self) -> str:
+        if self.is_anonymous or self.author is None:
+            return "Anonymous"
+        return self.author.get_full_name() or self.author.username

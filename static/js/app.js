@@ -1,0 +1,58 @@
+/* CampaignHub: small progressive enhancements; every page works without them. */
+(function () {
+  "use strict";
+
+  // A table wider than the screen scrolls sideways: make that region reachable and named for
+  // keyboard and screen-reader users (WCAG 2.1.1; axe scrollable-region-focusable).
+  function labelScrollableTables() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var overflows = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (overflows && !wrap.hasAttribute("tabindex")) {
+        var caption = wrap.querySelector("caption");
+        var heading = wrap.closest("section") && wrap.closest("section").querySelector("h2, h3");
+        var name = (caption || heading || {}).textContent || "Table";
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", name.trim() + " (scrolls sideways)");
+        wrap.dataset.madeScrollable = "1";
+      } else if (!overflows && wrap.dataset.madeScrollable) {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+        delete wrap.dataset.madeScrollable;
+      }
+    });
+  }
+
+  // Explainers: tell the server how far down the reader got (read tracking), at most every 2 s.
+  function trackReadingProgress() {
+    var article = document.querySelector("[data-progress-url]");
+    if (!article) return;
+    var url = article.getAttribute("data-progress-url");
+    var token = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value;
+    var sent = 0, timer = null;
+    function measure() {
+      var rect = article.getBoundingClientRect();
+      var seen = window.innerHeight - rect.top;
+      return Math.max(0, Math.min(100, Math.round((100 * seen) / Math.max(rect.height, 1))));
+    }
+    function send() {
+      timer = null;
+      var progress = measure();
+      if (progress <= sent || !token) return;
+      sent = progress;
+      var body = new URLSearchParams({ progress: String(progress) });
+      fetch(url, { method: "POST", body: body, headers: { "X-CSRFToken": token }, credentials: "same-origin" });
+    }
+    window.addEventListener("scroll", function () { if (!timer) timer = setTimeout(send, 2000); }, { passive: true });
+    send();
+  }
+
+  function ready() {
+    labelScrollableTables();
+    trackReadingProgress();
+    window.addEventListener("resize", labelScrollableTables);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
+})();

@@ -1,0 +1,393 @@
+"""Nothing embargoed reaches an employee before `embargo_until`, through any door.
+
+A sentinel string goes into every embargoed field; every employee-facing URL is requested as
+an employee (warned and in the audience, and one who is neither) before the embargo lifts, and
+every email sent to them is read. The sentinel must never appear. After the embargo it must
+appear where employees are meant to read it (the explainer).
+
+To extend: add a function decorated with `@employee_urls` that yields the URLs of your pages for
+the `World` built below (put your objects in `World.extra`), and put the sentinel into any new
+embargoed field in `world_with_sentinels()`. `test_every_route_is_checked_or_excused` fails when a
+route exists that no URL here reaches and that is not excused (admin, auth, POST-only actions).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.core.management import call_command
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
+
+from campaigns.models import (
+    Campaign,
+    Delivery,
+    EmployeeProfile,
+    Explainer,
+    KeyMessage,
+    RolloutStage,
+)
+from conftest import add_impact, make_campaign
+
+pytestmark = pytest.mark.django_db
+
+SENTINEL = "SNTNL-embargoed-7f3a9c"
+
+
+@dataclass
+class World:
+    campaign: Campaign
+    explainer: Explainer
+    stages: list[RolloutStage]
+    deliveries: list[Delivery] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)  # other areas' objects (briefings, ...)
+
+
+# --- the URL list: one function per area, each yields URLs for a World ----------------------
+employee_url_sources: list[Callable[[World], Iterable[str]]] = []
+
+
+def employee_urls(fn: Callable[[World], Iterable[str]]):
+    employee_url_sources.append(fn)
+    return fn
+
+
+def url(name: str, *args) -> str | None:
+    """reverse(), or None while the area that owns `name` is not installed on this branch."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def urls(*pairs) -> list[str]:
+    return [u for u in (url(name, *args) for name, *args in pairs) if u]
+
+
+@employee_urls
+def campaign_pages(world: World):
+    c = world.campaign.pk
+    yield from urls(
+        ("home",),
+        ("campaign_list",),
+        ("campaign_create",),
+        ("campaign_detail", c),
+        ("campaign_edit", c),
+        ("explainer_edit", c),
+        ("explainer_preview", c),
+        ("audience_list",),
+        ("audience_create",),
+        ("audience_import",),
+    )
+    for audience in world.campaign.impacts.values_list("audience_id", flat=True):
+        yield from urls(("audience_detail", audience), ("audience_edit", audience))
+    for stage in world.stages:
+        yield from urls(("stage_edit", c, stage.pk), ("stage_preview", c, stage.pk))
+    yield from urls(("stage_add", c))
+
+
+@employee_urls
+def inbox_pages(world: World):
+    yield "/inbox/"
+    yield "/api/v1/inbox/"
+    for d in world.deliveries:
+        yield f"/inbox/{d.pk}/"
+        yield f"/api/v1/inbox/{d.pk}/"
+    for d in Delivery.objects.filter(stage__in=world.stages, channel="email"):
+        yield f"/inbox/{d.pk}/"  # the link in the email
+
+
+@employee_urls
+def explainer_pages(world: World):
+    yield "/explainers/"
+    yield f"/explainers/{world.explainer.slug}/"
+    yield "/api/v1/explainers/"
+    yield f"/api/v1/explainers/{world.explainer.slug}/"
+
+
+@employee_urls
+def briefing_pages(world: World):
+    briefing = world.extra.get("briefing")
+    if briefing is None:
+        return
+    b, c = briefing.pk, world.campaign.pk
+    yield from urls(
+        ("briefing_list",),
+        ("briefing_new", c),
+        ("briefing_detail", b),
+        ("briefing_ics", b),
+        ("briefing_edit", b),
+        ("briefing_pack", b),
+        ("briefing_pack_edit", b),
+        ("briefing_pack_print", b),
+        ("briefing_presenter", b),
+        ("briefing_attendance", b),
+        ("briefing_feedback", b),
+        ("feedback_summary", c),
+        ("feedback_csv", c),
+        ("calendar_settings",),
+    )
+    if world.extra.get("feed_token"):
+        yield from urls(("briefing_feed", world.extra["feed_token"]))
+
+
+@employee_urls
+def planning_pages(world: World):
+    yield from urls(
+        ("calendar",),
+        ("calendar_ics",),
+        ("planning_load",),
+        ("comms_item_list",),
+        ("comms_item_create",),
+        ("readiness",),
+        ("readiness_targets", world.campaign.pk),
+    )
+    item = world.extra.get("comms_item")
+    if item is not None:
+        yield from urls(("comms_item_detail", item.pk), ("comms_item_edit", item.pk))
+
+
+@employee_urls
+def api_pages(world: World):
+    yield "/api/v1/"
+    yield "/healthz"
+    c = world.campaign.pk
+    for prefix in ("campaigns", "audiences", "briefings"):
+        if url(f"{prefix[:-1]}-list"):
+            yield reverse(f"{prefix[:-1]}-list")
+    yield from urls(("campaign-detail", c))
+    if world.extra.get("briefing"):
+        yield from urls(("briefing-detail", world.extra["briefing"].pk))
+    for audience in world.campaign.impacts.values_list("audience_id", flat=True):
+        yield from urls(("audience-detail", audience))
+
+
+# Routes employees never reach by design (prefixes of Django's `route` strings) ...
+EXCUSED_PREFIXES = ("admin/", "accounts/", "api/schema/", "api/docs/", "static/", "media/")
+# ... and POST-only actions, which return no content of their own (their page tests cover them).
+EXCUSED_PARTS = (
+    "/acknowledge/",
+    "/helpful/",
+    "/progress/",
+    "/questions/",
+    "/move/",
+    "/rsvp/",
+    "/invite/",
+    "/cancel/",
+    "/delivered/",
+    "/release/",
+    "/delete/",
+    "/answer/",
+    "/regenerate/",
+    "/revoke/",
+    "/reset/",
+    "/pause/",
+    "/resume/",
+    "/test/",
+    "<slug:action>",
+)
+
+
+def is_excused(route: str) -> bool:
+    return (
+        route.startswith(EXCUSED_PREFIXES)
+        or any(part in route for part in EXCUSED_PARTS)
+        or "(?P<format>" in route  # DRF's ".json" duplicates of covered routes
+        or "<drf_format_suffix:" in route
+    )
+
+
+def world_with_sentinels(marketing, sales, employee) -> World:
+    """An approved campaign 10 days before its embargo, the sentinel in every embargoed field."""
+    campaign = make_campaign(
+        marketing,
+        title="Sentinel Savings",
+        status=Campaign.Status.APPROVED,
+        details=f"Details {SENTINEL}",
+        go_live_in=timedelta(days=10),
+    )
+    add_impact(campaign, sales)
+    KeyMessage.objects.create(campaign=campaign, position=1, text="Families save more")
+    explainer = Explainer.objects.create(
+        campaign=campaign,
+        slug=campaign.slug,
+        what_and_why=f"Why {SENTINEL}",
+        behaviours=f"Behaviours {SENTINEL}",
+        training=f"Training {SENTINEL}",
+        faq=f"FAQ {SENTINEL}",
+        publishes_at_embargo=True,
+        published_at=timezone.now() - timedelta(days=1),  # a publish date before the embargo must not leak
+    )
+    explainer.variants.create(audience=sales, body=f"Variant {SENTINEL}")
+    explainer.scenarios.create(situation=f"Situation {SENTINEL}", response=f"Response {SENTINEL}")
+    world = World(campaign=campaign, explainer=explainer, stages=[])
+    add_briefing(world, sales, employee)
+    add_comms_item(world, sales)
+    return world
+
+
+def add_comms_item(world: World, audience) -> None:
+    try:
+        item_model = apps.get_model("planning", "CommsItem")
+    except LookupError:
+        return
+    item = item_model.objects.create(title="Payroll change", starts_at=world.campaign.go_live_at)
+    item.audiences.add(audience)
+    world.extra["comms_item"] = item
+
+
+# The warning the employee gets, then a stage that uses {{ details }}: the engine holds that one
+# while the embargo lasts; the inbox must not show details even for one that went out anyway.
+STAGES = [
+    (RolloutStage.Kind.EARLY_WARNING, -11 * 24 * 60, "Coming: {{ campaign_title }}", "{{ concept }} More on {{ embargo_until }}."),
+    (RolloutStage.Kind.REMINDER, -10 * 24 * 60 - 60, "About {{ details }}", "{{ details }} {{ explainer_url }}"),
+]  # fmt: skip
+
+
+def add_briefing(world: World, audience, employee) -> None:
+    """A briefing with the sentinel in every pack field this branch's Briefing model has."""
+    try:
+        briefing_model = apps.get_model("briefings", "Briefing")
+    except LookupError:
+        return
+    names = {f.name for f in briefing_model._meta.get_fields()}
+    pack = {
+        f: f"{f} {SENTINEL}"
+        for f in ("why", "expected", "background", "key_messages", "faq", "speaker_notes")
+    }
+    starts = world.campaign.go_live_at + timedelta(hours=1)
+    briefing = briefing_model.objects.create(
+        campaign=world.campaign,
+        title="Sentinel briefing",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        **{k: v for k, v in pack.items() if k in names},
+    )
+    briefing.audiences.add(audience)
+    apps.get_model("briefings", "Invitation").objects.create(briefing=briefing, user=employee)
+    world.extra["briefing"] = briefing
+    try:
+        feed_model = apps.get_model("briefings", "CalendarFeed")
+    except LookupError:
+        return
+    world.extra["feed_token"] = feed_model.regenerate(employee).token
+
+
+def send_due_announcements(world: World, recipients, sales) -> None:
+    """Send the stages the way production does: one dispatch tick after each is planned."""
+    for kind, offset, subject, body in STAGES:
+        stage = RolloutStage(
+            campaign=world.campaign,
+            kind=kind,
+            offset_minutes=offset,
+            subject=subject,
+            body=body,
+            channels=[EmployeeProfile.Channel.IN_APP, EmployeeProfile.Channel.EMAIL],
+            requires_acknowledgement=True,
+        )
+        stage.send_at = stage.compute_send_at()
+        stage.save()
+        stage.audiences.add(sales)
+        world.stages.append(stage)
+        call_command("dispatch_due")
+    # A {{ details }} stage that was sent when the embargo was earlier (it moved later since).
+    moved = RolloutStage.objects.create(
+        campaign=world.campaign,
+        kind=RolloutStage.Kind.CUSTOM,
+        offset_minutes=-10 * 24 * 60 - 30,
+        send_at=timezone.now() - timedelta(minutes=30),
+        subject="Now public: {{ details }}",
+        body="{{ details }}",
+        channels=[EmployeeProfile.Channel.IN_APP],
+        requires_acknowledgement=True,
+        state=RolloutStage.State.SENT,
+    )
+    for user in recipients:
+        Delivery.objects.create(
+            stage=moved, recipient=user, channel="in_app", status="sent", sent_at=timezone.now()
+        )
+    world.extra["moved_stage"] = moved
+    world.stages = list(RolloutStage.objects.filter(campaign=world.campaign))
+    world.deliveries = list(
+        Delivery.objects.filter(stage__campaign=world.campaign, channel="in_app", status="sent")
+    )
+
+
+def all_urls(world: World) -> list[str]:
+    return [url for source in employee_url_sources for url in source(world)]
+
+
+def fetch_all(client, world: World) -> dict[str, str]:
+    pages = {}
+    for url in all_urls(world):
+        response = client.get(url, HTTP_ACCEPT="text/html,application/json")
+        assert response.status_code < 500, (url, response.status_code)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        pages[url] = body.decode("utf-8", "replace")
+    return pages
+
+
+def email_texts(mailoutbox, user) -> list[str]:
+    texts = []
+    for message in mailoutbox:
+        if user.email in message.to:
+            texts.append(message.subject)
+            texts.append(str(message.body))
+            texts.extend(str(content) for content, _ in getattr(message, "alternatives", []))
+            texts.extend(str(a) for a in message.attachments)
+    return texts
+
+
+@pytest.fixture
+def world(marketing, sales, employee, employee_ny) -> World:
+    w = world_with_sentinels(marketing, sales, employee)
+    send_due_announcements(w, [employee], sales)
+    return w
+
+
+def test_sentinel_is_never_shown_to_an_employee_before_embargo(client, world, employee, mailoutbox):
+    assert world.deliveries, "the employee should have been warned in-app"
+    client.force_login(employee)
+    leaks = [url for url, body in fetch_all(client, world).items() if SENTINEL in body]
+    assert leaks == []
+    assert [t for t in email_texts(mailoutbox, employee) if SENTINEL in t] == []
+
+
+def test_sentinel_is_never_shown_to_an_unrelated_employee_before_embargo(client, world, employee_ny):
+    client.force_login(employee_ny)
+    assert [url for url, body in fetch_all(client, world).items() if SENTINEL in body] == []
+
+
+def test_sentinel_reaches_the_employee_after_embargo(client, world, employee):
+    with time_machine.travel(world.campaign.embargo_until + timedelta(minutes=1), tick=False):
+        client.force_login(employee)
+        pages = fetch_all(client, world)
+    shown = {url for url, body in pages.items() if SENTINEL in body}
+    assert f"/explainers/{world.explainer.slug}/" in shown
+    assert f"/api/v1/explainers/{world.explainer.slug}/" in shown
+    moved = Delivery.objects.get(stage=world.extra["moved_stage"])
+    assert f"/inbox/{moved.pk}/" in shown  # {{ details }} renders once the embargo lifts
+
+
+def _routes(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _routes(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern)
+
+
+def test_every_route_is_checked_or_excused(world):
+    covered = {resolve(url.split("?")[0]).route for url in all_urls(world)}
+    # resolve() reports regex routes without their leading "^"; do the same to compare.
+    routes = {re.sub(r"(^|/)\^", r"\1", route) for route in _routes(get_resolver().url_patterns)}
+    missing = sorted(route for route in routes if route not in covered and not is_excused(route))
+    assert missing == [], "Add these routes to an @employee_urls source (or excuse them): " + ", ".join(
+        missing
+    )
