@@ -24,7 +24,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection, connections
+from django.db import connection
 
 from campaigns.models import EmployeeProfile
 
@@ -196,27 +196,11 @@ class Processes:
 
 
 @pytest.fixture
-def _restore_migration_data(django_db_blocker):
-    """After the flush that ends a transactional test, put back what migrations created (groups, teams).
-
-    Requested before transactional_db, so this teardown runs after its flush; tests that run later
-    (pytest-django runs tests without a db mark last) find the database as migrations left it.
-    """
-    yield
-    with django_db_blocker.unblock():
-        conn = connections["default"]
-        if getattr(conn, "_test_serialized_contents", None):
-            conn.creation.deserialize_db_from_string(conn._test_serialized_contents)
-        conn.close()
-
-
-@pytest.fixture
-def celery_processes(
-    _restore_migration_data, django_db_serialized_rollback, transactional_db, smtp_server, tmp_path
-):
+def celery_processes(transactional_db, smtp_server, tmp_path):
     """Start workers/beats with processes.worker(name) / .beat(name); all are stopped afterwards.
 
-    Serialized rollback restores the migrations' data (role groups, teams) the flush would remove.
+    The flush after each transactional test empties the role groups and teams; campaigns' post_migrate
+    handler (which the flush triggers) puts them back for the tests that follow.
     """
     from campaignhub.celery import app
 
