@@ -23,7 +23,7 @@ from urllib.parse import urlparse, urlunparse
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRATCH = "ch_bench_pages"
+SCRATCH = os.environ.get("BENCH_SCRATCH_DB", "ch_bench_pages")
 CAMPAIGNS, STAGES, AUDIENCES, EMPLOYEES, COMMS_ITEMS = 1000, 5, 20, 2000, 100
 
 
