@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, Min, Q
+from django.db.models import Aggregate, CharField, Count, Exists, Max, Min, Q
 from django.db.models.functions import TruncWeek
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from campaigns.warnings import Conflict, ConflictItem
 from planning.models import AudienceCap, CommsItem
 
 COLLISION_WINDOW = timedelta(hours=24)
+NO_IDS: frozenset[int] = frozenset()
 MAX_LISTED = 8  # colliding items named per warning; the rest are counted ("and N more")
 STAGE_STATES_SHOWN = [
     RolloutStage.State.PLANNED,
@@ -127,14 +128,47 @@ def weekly_cap(audience_id: int, caps: dict[int, int]) -> int:
     return caps.get(audience_id, settings.PLANNING_WEEKLY_CAP)
 
 
-def _through_map(through, owner_field: str, owners) -> dict[int, set[int]]:
-    mapping: dict[int, set[int]] = defaultdict(set)
-    rows = through.objects.filter(**{f"{owner_field}__in": owners.values("pk")}).values_list(
-        f"{owner_field}_id", "audience_id"
-    )
-    for owner_id, audience_id in rows:
-        mapping[owner_id].add(audience_id)
+class IdList(Aggregate):
+    """The ids in a group as one comma-separated string: STRING_AGG on PostgreSQL, GROUP_CONCAT
+    elsewhere. One row per owner instead of one per (owner, audience): a month of stages at 1,000
+    campaigns is 1,000 rows instead of 20,000."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s((%(expressions)s)::text, ',')",
+            **extra_context,
+        )
+
+
+def _id_sets(rows) -> dict[int, frozenset[int]]:
+    """{owner: frozenset(ids)} from (owner, "1,2,3") rows; equal lists share one frozenset."""
+    parsed: dict[str, frozenset[int]] = {}
+    mapping: dict[int, frozenset[int]] = {}
+    for owner_id, ids in rows:
+        if not ids:
+            continue
+        found = parsed.get(ids)
+        if found is None:
+            found = parsed[ids] = frozenset(int(x) for x in ids.split(","))
+        mapping[owner_id] = found
     return mapping
+
+
+def _through_map(through, owner_field: str, owners) -> dict[int, frozenset[int]]:
+    rows = (
+        through.objects.filter(**{f"{owner_field}__in": owners.values("pk")})
+        .values(f"{owner_field}_id")
+        .annotate(ids=IdList("audience_id"))
+        .values_list(f"{owner_field}_id", "ids")
+        .order_by()
+    )
+    return _id_sets(rows)
 
 
 def collect(
@@ -152,7 +186,7 @@ def collect(
     """
     items: list[Entry] = []
     kinds = STAGE_LABELS
-    no_audiences: dict[int, set[int]] = {}
+    no_audiences: dict[int, frozenset[int]] = {}
 
     stages = (
         RolloutStage.objects.filter(send_at__gte=start, send_at__lt=end, state__in=STAGE_STATES_SHOWN)
@@ -174,7 +208,7 @@ def collect(
                 send_at,
                 kinds.get(kind, kind),
                 "",
-                frozenset(stage_audiences.get(pk, ())),
+                stage_audiences.get(pk, NO_IDS),
                 tuple(channels or ()),
                 campaign_id,
                 state=state,
@@ -200,7 +234,7 @@ def collect(
                 starts_at,
                 "Briefing",
                 title,
-                frozenset(briefing_audiences.get(pk, ())),
+                briefing_audiences.get(pk, NO_IDS),
                 ("briefing",),
                 campaign_id,
                 ends_at=ends_at,
@@ -222,7 +256,7 @@ def collect(
                 starts_at,
                 channel_labels.get(channel, channel),
                 title,
-                frozenset(comms_audiences.get(pk, ())),
+                comms_audiences.get(pk, NO_IDS),
                 (channel,),
                 ends_at=ends_at,
             )
@@ -247,7 +281,7 @@ def collect(
                         c.go_live_at,
                         "Go-live (tentative)" if c.is_go_live_tentative else "Go-live",
                         "",
-                        frozenset(impacted.get(c.pk, ())),
+                        impacted.get(c.pk, NO_IDS),
                         (),
                         c.pk,
                     )
@@ -269,13 +303,15 @@ def collect(
     return Entries(items, campaigns, teams)
 
 
-def _through_map_impacts(campaigns) -> dict[int, set[int]]:
-    mapping: dict[int, set[int]] = defaultdict(set)
-    for campaign_id, audience_id in Impact.objects.filter(campaign__in=campaigns.values("pk")).values_list(
-        "campaign_id", "audience_id"
-    ):
-        mapping[campaign_id].add(audience_id)
-    return mapping
+def _through_map_impacts(campaigns) -> dict[int, frozenset[int]]:
+    rows = (
+        Impact.objects.filter(campaign__in=campaigns.values("pk"))
+        .values("campaign_id")
+        .annotate(ids=IdList("audience_id"))
+        .values_list("campaign_id", "ids")
+        .order_by()
+    )
+    return _id_sets(rows)
 
 
 # --- who may see what -------------------------------------------------------------------------
