@@ -191,6 +191,11 @@ def seed() -> None:
     cthrough.objects.bulk_create(
         [cthrough(commsitem=i, audience=audiences[n % AUDIENCES]) for n, i in enumerate(items)]
     )
+    # Fresh bulk inserts have no planner statistics yet; a live database has them (autovacuum).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     print(
         f"seeded {len(campaigns)} campaigns, {len(stages)} stages x {AUDIENCES} audiences, {len(deliveries)} deliveries, {EMPLOYEES} employees"
     )

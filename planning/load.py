@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.conf import settings
-from django.db.models import Aggregate, CharField, Count, Exists, Max, Min, Q
+from django.db.models import Count, Exists, Max, Min, Q
 from django.db.models.functions import TruncWeek
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from briefings.models import Briefing
 from campaigns import roles
+from campaigns.aggregates import IdList, parse_ids
 from campaigns.models import Audience, Campaign, Delivery, Impact, KeyMessage, RolloutStage
 from campaigns.warnings import Conflict, ConflictItem
 from planning.models import AudienceCap, CommsItem
@@ -128,36 +129,10 @@ def weekly_cap(audience_id: int, caps: dict[int, int]) -> int:
     return caps.get(audience_id, settings.PLANNING_WEEKLY_CAP)
 
 
-class IdList(Aggregate):
-    """The ids in a group as one comma-separated string: STRING_AGG on PostgreSQL, GROUP_CONCAT
-    elsewhere. One row per owner instead of one per (owner, audience): a month of stages at 1,000
-    campaigns is 1,000 rows instead of 20,000."""
-
-    function = "GROUP_CONCAT"
-    output_field = CharField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            function="STRING_AGG",
-            template="%(function)s((%(expressions)s)::text, ',')",
-            **extra_context,
-        )
-
-
 def _id_sets(rows) -> dict[int, frozenset[int]]:
     """{owner: frozenset(ids)} from (owner, "1,2,3") rows; equal lists share one frozenset."""
-    parsed: dict[str, frozenset[int]] = {}
-    mapping: dict[int, frozenset[int]] = {}
-    for owner_id, ids in rows:
-        if not ids:
-            continue
-        found = parsed.get(ids)
-        if found is None:
-            found = parsed[ids] = frozenset(int(x) for x in ids.split(","))
-        mapping[owner_id] = found
-    return mapping
+    cache: dict[str, frozenset[int]] = {}
+    return {owner_id: parse_ids(ids, cache) for owner_id, ids in rows if ids}
 
 
 def _through_map(through, owner_field: str, owners) -> dict[int, frozenset[int]]:
