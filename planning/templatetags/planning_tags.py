@@ -8,6 +8,7 @@ from datetime import date
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 
 from planning.load import HeatRow
 
@@ -44,3 +45,65 @@ def heat_cells(row: HeatRow, this_monday: date, calendar_url: str) -> SafeString
             inner = format_html('<span class="muted">{}</span>', 0)
         cells.append((c.level, now, inner))
     return format_html_join("\n", '<td class="heat-cell heat-{}{}">{}</td>', cells)
+
+
+def _entry_what(e) -> SafeString:
+    """Kind, title (linked where the viewer may go), embargo pill and shared concept of a calendar entry."""
+    title = (
+        format_html('<a href="{}">{}</a>', e.url, e.title)
+        if e.url
+        else format_html('<span class="cal-title">{}</span>', e.title)
+    )
+    pill = (
+        format_html(' <span class="pill pill-held">{}</span>', "embargoed")
+        if e.is_embargoed and not e.is_masked
+        else ""
+    )
+    concept = format_html('<span class="cal-concept">{}</span>', e.concept) if e.concept else ""
+    return format_html(
+        '<span class="cal-kind cal-{}">{}</span> {}{}{}', e.entry.kind, e.label, title, pill, concept
+    )
+
+
+@register.simple_tag
+def cal_entry(e) -> SafeString:
+    """One entry in a month cell (inside its <li>)."""
+    return format_html("<time>{}</time> {}", e.time_text, _entry_what(e))
+
+
+@register.simple_tag
+def cal_list_row(e) -> SafeString:
+    """One row of the week and list views."""
+    return format_html(
+        '<tr><td class="cal-time">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+        e.time_text,
+        _entry_what(e),
+        e.audience_text,
+        e.channel_text,
+    )
+
+
+@register.simple_tag
+def readiness_row(row) -> SafeString:
+    """One audience's row in a readiness table."""
+    cells = []
+    for m in row.measures:
+        if m.is_tracked:
+            cells.append(format_html("<td>{}</td>", m.text))
+        else:
+            why = format_html('<br><span class="help">{}</span>', m.why_untracked) if m.why_untracked else ""
+            cells.append(format_html('<td><span class="muted">{}</span>{}</td>', "not tracked yet", why))
+    shortfalls = format_html_join("", '<br><span class="help">{}</span>', ((s,) for s in row.shortfalls))
+    return format_html(
+        '<tr>\n<th scope="row">{}<br><span class="pill pill-{}">{}</span> <span class="muted">{} {}</span></th>\n'
+        '{}\n<td><span class="pill pill-{}">{}</span>{}</td>\n</tr>',
+        row.audience.name,
+        row.level,
+        capfirst(row.level) + " impact",
+        row.size,
+        "person" if row.size == 1 else "people",
+        format_html_join("\n", "{}", ((c,) for c in cells)),
+        row.rag,
+        row.rag_label,
+        shortfalls,
+    )
