@@ -142,6 +142,14 @@ def test_filter_by_team_and_campaign(client_for, ic, campaign, other_campaign, s
     assert _titles(_calendar(client, campaign=other_campaign.pk)) == {"Secret Summer Launch"}
 
 
+@pytest.mark.parametrize("view", ["month", "week", "list"])
+def test_entry_text_is_escaped_in_every_view(client_for, ic, sales, view):
+    make_comms(NOW + timedelta(days=1), [sales], title="<script>alert(1)</script>")
+    body = _calendar(client_for(ic), view=view).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "<script>alert(1)" not in body
+
+
 def test_a_bad_filter_is_a_field_error_not_a_crash(client_for, ic):
     response = _calendar(client_for(ic), audience="999999", date="not-a-date")
     assert response.status_code == 200
