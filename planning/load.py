@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, Min, Q
-from django.db.models.functions import TruncWeek
+from django.db.models import Exists, Max, Min, Q
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
@@ -659,43 +658,38 @@ def weeks_around(now: datetime, tz: tzinfo, before: int = 4, after: int = 12) ->
 def weekly_counts(start: datetime, end: datetime, tz: tzinfo) -> dict[tuple[int, date], int]:
     """Announcements per (audience, local Monday) in [start, end), counted by the database.
 
-    Three GROUP BY queries (stages, briefings, comms items) whatever the number of campaigns; the same
+    Three queries (stages, briefings, comms items, each grouped per owner) whatever the number of campaigns; the same
     rules as collect(): go-lives do not count, cancelled and skipped things do not count.
     """
     counts: dict[tuple[int, date], int] = defaultdict(int)
+    # One row per stage, briefing or item with its audience ids (not one per audience: 60,000
+    # rows for four months at 1,000 campaigns), and its week worked out once, here.
     sources = [
         (
-            RolloutStage.audiences.through.objects.filter(
-                rolloutstage__send_at__gte=start,
-                rolloutstage__send_at__lt=end,
-                rolloutstage__state__in=STAGE_STATES_SHOWN,
-            ).exclude(rolloutstage__campaign__status=Campaign.Status.CANCELLED),
-            "rolloutstage__send_at",
+            RolloutStage.objects.filter(
+                send_at__gte=start, send_at__lt=end, state__in=STAGE_STATES_SHOWN
+            ).exclude(campaign__status=Campaign.Status.CANCELLED),
+            "send_at",
         ),
         (
-            Briefing.audiences.through.objects.filter(
-                briefing__starts_at__gte=start, briefing__starts_at__lt=end
-            )
-            .exclude(briefing__status=Briefing.Status.CANCELLED)
-            .exclude(briefing__campaign__status=Campaign.Status.CANCELLED),
-            "briefing__starts_at",
+            Briefing.objects.filter(starts_at__gte=start, starts_at__lt=end)
+            .exclude(status=Briefing.Status.CANCELLED)
+            .exclude(campaign__status=Campaign.Status.CANCELLED),
+            "starts_at",
         ),
-        (
-            CommsItem.audiences.through.objects.filter(
-                commsitem__starts_at__gte=start, commsitem__starts_at__lt=end
-            ),
-            "commsitem__starts_at",
-        ),
+        (CommsItem.objects.filter(starts_at__gte=start, starts_at__lt=end), "starts_at"),
     ]
-    for rows, at_field in sources:
-        grouped = (
-            rows.annotate(week=TruncWeek(at_field, tzinfo=tz))
-            .values("audience_id", "week")
-            .annotate(n=Count("pk"))
-            .order_by()
+    parsed: dict[str, frozenset[int]] = {}
+    for owners, at_field in sources:
+        rows = (
+            owners.values("pk").annotate(ids=IdList("audiences__id")).values_list(at_field, "ids").order_by()
         )
-        for row in grouped:
-            counts[(row["audience_id"], timezone.localtime(row["week"], tz).date())] += row["n"]
+        for at, ids in rows:
+            if not ids:
+                continue
+            monday = week_start(at, tz)
+            for audience_id in parse_ids(ids, parsed):
+                counts[(audience_id, monday)] += 1
     return counts
 
 
