@@ -13,6 +13,7 @@ from django.utils import timezone
 from briefings.models import Briefing, Feedback, Invitation
 from campaigns import roles
 from campaigns.models import Audience, Campaign
+from campaigns.warnings import ConflictWarningMixin
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -55,7 +56,9 @@ def _aware(wall: datetime, zone: zoneinfo.ZoneInfo) -> datetime | None:
     return aware
 
 
-class BriefingForm(forms.Form):
+class BriefingForm(ConflictWarningMixin, forms.Form):
+    """Warns (planning's weekly cap and collisions) before saving a session that overloads an audience."""
+
     title = forms.CharField(max_length=200)
     time_zone = forms.ChoiceField(
         choices=[(z, z) for z in TIME_ZONES],
@@ -77,9 +80,23 @@ class BriefingForm(forms.Form):
     )
     capacity = forms.IntegerField(min_value=0, required=False, help_text="Seats; empty means no limit.")
 
-    def __init__(self, *args, campaign: Campaign, **kwargs) -> None:
+    field_order = [
+        "title",
+        "time_zone",
+        "starts_at",
+        "ends_at",
+        "place",
+        "online_url",
+        "presenter",
+        "audiences",
+        "capacity",
+        "confirm_conflicts",
+    ]
+
+    def __init__(self, *args, campaign: Campaign, briefing: Briefing | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.campaign = campaign
+        self.briefing = briefing  # the session being edited: it does not count against itself
         self.fields["presenter"].queryset = presenters_queryset()
 
     @classmethod
@@ -115,6 +132,10 @@ class BriefingForm(forms.Form):
             self.add_error("ends_at", "The end must be after the start.")
         if not data.get("place") and not data.get("online_url"):
             self.add_error("place", "Give a place, an online link, or both.")
+        if not self.errors:
+            self.check_conflicts(
+                data["audiences"], data["starts_at"], exclude=self.briefing, campaign=self.campaign
+            )
         return data
 
 

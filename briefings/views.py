@@ -269,7 +269,7 @@ def briefing_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "A cancelled briefing cannot be edited.")
         return redirect(briefing)
     if request.method == "POST":
-        form = BriefingForm(request.POST, campaign=briefing.campaign)
+        form = BriefingForm(request.POST, campaign=briefing.campaign, briefing=briefing)
         if form.is_valid():
             before = {f: getattr(briefing, f) for f in CALENDAR_FIELDS}
             _apply(briefing, form.cleaned_data)
@@ -293,7 +293,9 @@ def briefing_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _warn(request, briefing)
             return redirect(briefing)
     else:
-        form = BriefingForm(campaign=briefing.campaign, initial=BriefingForm.initial_for(briefing))
+        form = BriefingForm(
+            campaign=briefing.campaign, briefing=briefing, initial=BriefingForm.initial_for(briefing)
+        )
     return render(
         request,
         "briefings/briefing_form.html",

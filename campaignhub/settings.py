@@ -158,6 +158,17 @@ CELERY_TIMEZONE = "UTC"
 DISPATCH_INTERVAL_SECONDS = env.int("DISPATCH_INTERVAL_SECONDS", default=30)
 if DISPATCH_INTERVAL_SECONDS < 1:
     raise ImproperlyConfigured("DISPATCH_INTERVAL_SECONDS must be at least 1.")
+# Dispatch engine (campaigns/dispatch.py): email rows per chunk task, seconds without a heartbeat
+# before a claim counts as abandoned (must exceed EMAIL_TIMEOUT), and email retry policy.
+DISPATCH_CHUNK_SIZE = env.int("DISPATCH_CHUNK_SIZE", default=500)
+DISPATCH_INSERT_BATCH = env.int("DISPATCH_INSERT_BATCH", default=5000)  # delivery rows per INSERT
+DISPATCH_STALE_SECONDS = env.int("DISPATCH_STALE_SECONDS", default=300)
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
+EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=60)
+if min(DISPATCH_CHUNK_SIZE, DISPATCH_INSERT_BATCH, EMAIL_MAX_ATTEMPTS) < 1 or DISPATCH_STALE_SECONDS < 4:
+    raise ImproperlyConfigured(
+        "DISPATCH_CHUNK_SIZE and EMAIL_MAX_ATTEMPTS >= 1, DISPATCH_STALE_SECONDS >= 4."
+    )
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due": {
         "task": "campaigns.tasks.dispatch_due",

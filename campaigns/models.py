@@ -531,6 +531,17 @@ class RolloutStageQuerySet(models.QuerySet):
     def unsent(self) -> RolloutStageQuerySet:
         return self.filter(state__in=[RolloutStage.State.PLANNED, RolloutStage.State.HELD])
 
+    def with_counts(self) -> RolloutStageQuerySet:
+        """Each stage with its delivery counts (sent, failed, pending, read), in the same query."""
+        sent, failed = Delivery.Status.SENT, Delivery.Status.FAILED
+        waiting = [Delivery.Status.PENDING, Delivery.Status.SENDING]
+        return self.annotate(
+            sent_count=models.Count("deliveries", filter=Q(deliveries__status=sent)),
+            failed_count=models.Count("deliveries", filter=Q(deliveries__status=failed)),
+            pending_count=models.Count("deliveries", filter=Q(deliveries__status__in=waiting)),
+            read_count=models.Count("deliveries", filter=Q(deliveries__read_at__isnull=False)),
+        )
+
 
 class RolloutStage(models.Model):
     """One staged announcement, anchored to go-live by an offset (negative = before)."""
@@ -565,6 +576,8 @@ class RolloutStage(models.Model):
     state_reason = models.CharField(max_length=300, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Set once every recipient has a Delivery row; a SENDING stage without it is re-claimed when stale.
+    recipients_resolved_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -580,8 +593,30 @@ class RolloutStage(models.Model):
     def __str__(self) -> str:
         return f"{self.campaign}: {self.get_kind_display()} ({self.offset_label})"
 
+    def save(self, *args, **kwargs) -> None:
+        # An unsent stage's send time always follows go-live; a sent one keeps the time it went out.
+        if self.is_unsent or self.send_at is None:
+            self.send_at = self.compute_send_at()
+        super().save(*args, **kwargs)
+
     def compute_send_at(self) -> datetime:
         return shift_by_offset(self.campaign.go_live_at, self.offset_minutes, self.campaign.time_zone)
+
+    def target_audiences(self) -> list[Audience]:
+        """The stage's own audiences, or else the campaign's medium and high impact audiences (now)."""
+        explicit = list(self.audiences.all())
+        if explicit:
+            return explicit
+        impacts = self.campaign.impacts.filter(level__in=[Impact.Level.HIGH, Impact.Level.MEDIUM])
+        return [impact.audience for impact in impacts.select_related("audience")]
+
+    def recipients(self):
+        """Active users the stage goes to, resolved now (audience membership changes over time)."""
+        return Audience.users_in(self.target_audiences())
+
+    @property
+    def is_editable(self) -> bool:
+        return self.is_unsent and self.campaign.is_editable
 
     @property
     def offset_label(self) -> str:
@@ -616,6 +651,7 @@ class Delivery(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     stage = models.ForeignKey(RolloutStage, on_delete=models.CASCADE, related_name="deliveries")
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="deliveries")
@@ -625,6 +661,8 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When a tick queued it or a chunk task took it; a stale claim is taken again by a later tick.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -645,10 +683,18 @@ class Delivery(models.Model):
             models.Index(fields=["stage", "status"], condition=~Q(status="sent"), name="delivery_unsent"),
             # The inbox: a person's in-app deliveries, newest first.
             models.Index(fields=["recipient", "channel", "-sent_at"], name="delivery_inbox"),
+            # dispatch.queue_email_chunks: pending email whose retry time has come.
+            models.Index(
+                fields=["next_attempt_at"], condition=Q(status="pending"), name="delivery_pending_retry"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.stage} → {self.recipient} ({self.channel})"
+
+    def get_absolute_url(self) -> str:
+        """The inbox item page (built by the employee area)."""
+        return f"/inbox/{self.pk}/"
 
 
 class ExplainerQuerySet(models.QuerySet):

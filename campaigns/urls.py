@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from campaigns import audience_views, views
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path(
+        "campaigns/", include("campaigns.rollout_urls")
+    ),  # rollout timeline (engine); before the <slug:action> catch-all
     path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:pk>/assets/<int:asset_pk>/delete/", views.asset_delete, name="asset_delete"),
     path("campaigns/<int:pk>/<slug:action>/", views.campaign_move, name="campaign_move"),

@@ -192,3 +192,49 @@ def test_new_briefing_form_defaults_to_go_live_and_impacted_audiences(client_for
     form = client_for(ic).get(reverse("briefing_new", args=[campaign.pk])).context["form"]
     assert form.initial["audiences"] == [sales.pk]
     assert form.initial["starts_at"] + timedelta(hours=1) == form.initial["ends_at"]
+
+
+def _fill_sales_week(campaign, presenter, sales) -> list[Briefing]:
+    """Three Sales sessions in the week of Mon 4 Mar 2030: the audience is at its weekly cap (3)."""
+    return [
+        make_briefing(
+            campaign,
+            presenter=presenter,
+            audiences=[sales],
+            title=f"Existing session {day}",
+            starts_at=datetime(2030, 3, day, 9, 0, tzinfo=ZoneInfo("Europe/London")),
+        )
+        for day in (4, 6, 7)
+    ]
+
+
+def test_a_briefing_over_the_audiences_weekly_cap_warns_and_saves_nothing(
+    client_for, ic, campaign, presenter, sales
+):
+    _fill_sales_week(campaign, presenter, sales)
+    response = post_new(client_for(ic), campaign, schedule_data(presenter, [sales]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert Briefing.objects.count() == 3
+    assert "Before you save: 1 warning" in body
+    assert "the cap is 3 a week" in body
+    assert "Briefing: Existing session 4" in body and "Briefing: Existing session 7" in body
+    assert 'name="confirm_conflicts"' in body
+
+
+def test_save_anyway_schedules_the_briefing_over_the_cap(client_for, ic, campaign, presenter, sales):
+    _fill_sales_week(campaign, presenter, sales)
+    response = post_new(client_for(ic), campaign, schedule_data(presenter, [sales], confirm_conflicts="on"))
+    assert response.status_code == 302
+    assert Briefing.objects.filter(title="Sales briefing").exists()
+
+
+def test_editing_a_briefing_does_not_count_it_against_its_own_audiences_cap(
+    client_for, ic, campaign, presenter, sales
+):
+    edited = _fill_sales_week(campaign, presenter, sales)[1]
+    data = BriefingFormData.from_briefing(edited) | {"capacity": "5"}
+    response = client_for(ic).post(reverse("briefing_edit", args=[edited.pk]), data)
+    assert response.status_code == 302
+    edited.refresh_from_db()
+    assert edited.capacity == 5

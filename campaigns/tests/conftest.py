@@ -100,3 +100,7 @@ def team_campaign(campaign) -> Campaign:
     """Mia's campaign, with her Content team on it."""
     campaign.teams.add(MarcomTeam.objects.get(slug="content"))
     return campaign
+
+
+# Engine (dispatch/rollout) fixtures live with their helpers.
+from campaigns.tests.engine import running, salesforce  # noqa: E402, F401

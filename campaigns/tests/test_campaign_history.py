@@ -132,4 +132,5 @@ def test_campaign_page_query_count_does_not_grow_with_history(
     _grow(campaign, ic, 25, start=1)
     with django_assert_num_queries(few):
         client.get(campaign.get_absolute_url())
-    assert few <= 22  # the figure as built; panels from other areas add their own fixed cost
+    # Every panel (rollout, briefings, explainer, readiness, warnings) included: a fixed cost.
+    assert few <= 36

@@ -45,6 +45,7 @@ def _brief(campaign, invited, attended, audiences):
 
 
 def test_signals_without_a_source_are_not_tracked_yet_rather_than_zero(campaign, sales_people):
+    campaign.stages.all().delete()  # without the engine's default plan there is no early warning
     row = _row(campaign)
     assert row.size == 2
     for measure in row.measures:
