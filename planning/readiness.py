@@ -15,10 +15,11 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from briefings.models import Briefing, Invitation
+from campaigns.aggregates import IdList, parse_ids
 from campaigns.models import Audience, Campaign, Delivery, Explainer, ExplainerRead, Impact, RolloutStage
 from planning.models import ReadinessThreshold
 
@@ -108,16 +109,22 @@ def member_ids_by_audience(audiences) -> dict[int, set[int]]:
     listed = [a.pk for a in audiences if a.kind == Audience.Kind.LIST]
     User = get_user_model()
     if rule:
-        flags = {f"in_{a.pk}": ExpressionWrapper(a.rule_q(), output_field=BooleanField()) for a in rule}
+        # One row per distinct profile (department, team, location, role) with its people's ids;
+        # each rule is then checked once per profile in Python, not once per person in SQL.
+        fields = [f"profile__{f}" for f in Audience.RULE_FIELDS]
         rows = (
             User.objects.filter(reduce(or_, (a.rule_q() for a in rule)), is_active=True)
-            .annotate(**flags)
-            .values("pk", *flags)
+            .values(*fields)
+            .annotate(ids=IdList("pk"))
+            .order_by()
         )
         for row in rows:
+            values = {f: row[f"profile__{f}"] for f in Audience.RULE_FIELDS}
+            people = None
             for a in rule:
-                if row[f"in_{a.pk}"]:
-                    members[a.pk].add(row["pk"])
+                if a.matches(values):
+                    people = people if people is not None else parse_ids(row["ids"])
+                    members[a.pk].update(people)
     if listed:
         through = Audience.members.through
         for audience_id, user_id in through.objects.filter(

@@ -70,7 +70,8 @@ def _get_campaign_for_user(request: HttpRequest, pk: int, *, edit: bool = False)
 class Day:
     day: date
     in_period: bool
-    entries: list = field(default_factory=list)
+    entries: list = field(default_factory=list)  # the entries drawn (the first MONTH_CELL_LIMIT in a month)
+    count: int = 0  # all the entries on this day
 
     @property
     def shown(self) -> list:
@@ -78,7 +79,7 @@ class Day:
 
     @property
     def hidden_count(self) -> int:
-        return max(0, len(self.entries) - MONTH_CELL_LIMIT)
+        return max(0, self.count - MONTH_CELL_LIMIT)
 
     @property
     def is_today(self) -> bool:
@@ -130,28 +131,41 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     anchor = filters.get("date") or timezone.localdate()
     tz = timezone.get_current_timezone()
     first, after, prev_anchor, next_anchor, heading = _period(view, anchor)
-    found = load.collect(load.local_midnight(first, tz), load.local_midnight(after, tz), with_teams=True)
+    # The month grid shows no audiences, so it needs them only to filter by one.
+    with_audiences = view != "month" or bool(filters.get("audience"))
+    found = load.collect(
+        load.local_midnight(first, tz),
+        load.local_midnight(after, tz),
+        with_teams=True,
+        with_audiences=with_audiences,
+    )
     viewer = load.Viewer.for_user(request.user)
-    audience_names = dict(Audience.objects.values_list("pk", "name"))
+    audience_names = dict(Audience.objects.values_list("pk", "name")) if with_audiences else {}
     audience_text: dict[frozenset, str] = {}
-    shown = []
+
+    def shown_entry(entry: load.Entry) -> load.ShownEntry:
+        s = load.show(entry, found.campaigns, viewer)
+        if entry.audience_ids not in audience_text:
+            audience_text[entry.audience_ids] = ", ".join(
+                sorted(audience_names.get(a, "?") for a in entry.audience_ids)
+            )
+        s.audience_text = audience_text[entry.audience_ids] or "—"
+        s.local = entry.at.astimezone(tz)
+        s.time_text = f"{s.local:%H:%M}"
+        if entry.ends_at:
+            end = entry.ends_at.astimezone(tz)
+            s.time_text += f" to {end:%H:%M}" if end.date() == s.local.date() else f" to {end:%-d %b %H:%M}"
+        s.channel_text = ", ".join(entry.channel_labels) or "—"
+        return s
+
+    # Entries per local day; only those drawn are dressed for display (a month cell draws
+    # MONTH_CELL_LIMIT and counts the rest).
+    by_day: dict[date, list[load.Entry]] = defaultdict(list)
+    entry_count = 0
     for entry in found.items:
         if _matches(entry, filters, found.campaign_teams):
-            s = load.show(entry, found.campaigns, viewer)
-            if entry.audience_ids not in audience_text:
-                audience_text[entry.audience_ids] = ", ".join(
-                    sorted(audience_names.get(a, "?") for a in entry.audience_ids)
-                )
-            s.audience_text = audience_text[entry.audience_ids] or "—"
-            s.local = entry.at.astimezone(tz)
-            s.time_text = f"{s.local:%H:%M}"
-            if entry.ends_at:
-                end = entry.ends_at.astimezone(tz)
-                s.time_text += (
-                    f" to {end:%H:%M}" if end.date() == s.local.date() else f" to {end:%-d %b %H:%M}"
-                )
-            s.channel_text = ", ".join(entry.channel_labels) or "—"
-            shown.append(s)
+            by_day[entry.at.astimezone(tz).date()].append(entry)
+            entry_count += 1
     # Offer the campaigns in this period by name (only those this person may open); any other
     # campaign they may open is still accepted from a link.
     in_period = sorted(
@@ -163,15 +177,15 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     form.fields["campaign"].choices = [("", "All campaigns in this period")] + [
         (c.pk, c.title) for c in in_period
     ]
-    by_day: dict[date, list] = defaultdict(list)
-    for s in shown:
-        by_day[s.local.date()].append(s)
+    drawn = MONTH_CELL_LIMIT if view == "month" else None
     days = [
         Day(first + timedelta(days=n), view != "month" or (first + timedelta(days=n)).month == anchor.month)
         for n in range((after - first).days)
     ]
     for d in days:
-        d.entries = by_day.get(d.day, [])
+        on_day = by_day.get(d.day, [])
+        d.count = len(on_day)
+        d.entries = [shown_entry(e) for e in on_day[:drawn]]
     weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
 
     kept = {k: v for k, v in request.GET.items() if k not in ("date", "view") and v}
@@ -188,7 +202,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
             "heading": heading,
             "weeks": weeks,
             "days": [d for d in days if d.entries],
-            "entries": shown,
+            "entry_count": entry_count,
             "prev_url": link(view=view, date=prev_anchor.isoformat()),
             "next_url": link(view=view, date=next_anchor.isoformat()),
             "today_url": link(view=view),
