@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -135,7 +135,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "key_messages": campaign.key_messages.all(),
             "assets": campaign.assets.all(),
             "can_edit": can_edit and campaign.is_editable,
-            "moves": [m for m in MOVES.values() if m.target in allowed],
+            "moves": [_move_for(campaign, m) for m in MOVES.values() if m.target in allowed],
             "history": campaign_history(campaign),
             "panels": render_panels(request, campaign),
         },
@@ -167,6 +167,13 @@ MOVES = {
     )
 }
 MOVES_BY_ACTION = {m.action: m for m in MOVES.values()}
+
+
+def _move_for(campaign: Campaign, move: Move) -> Move:
+    """An approved campaign going back to review is a step back, not "Submit to IC"."""
+    if move.target == Campaign.Status.SUBMITTED and campaign.status == Campaign.Status.APPROVED:
+        return replace(move, label="Reopen for IC review", is_primary=False)
+    return move
 
 
 @login_required

@@ -149,3 +149,11 @@ def test_overlong_comment_is_refused_with_a_message(client_for, ic, campaign):
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.SUBMITTED
     assert "at most 2000 characters" in response.content.decode()
+
+
+def test_approved_campaign_offers_reopen_for_review_not_submit(client_for, ic, campaign):
+    campaign.move_to(Campaign.Status.SUBMITTED, ic)
+    campaign.move_to(Campaign.Status.APPROVED, ic)
+    page = client_for(ic).get(campaign.get_absolute_url()).content.decode()
+    assert "Reopen for IC review" in page
+    assert "Submit to IC" not in page
