@@ -121,7 +121,12 @@ def mark_live(now: datetime) -> int:
 
 
 def claim_due_stages(now: datetime, report: TickReport) -> list[int]:
-    """Claim the latest due stage of each campaign; earlier due ones are skipped with the reason."""
+    """Claim the latest due stage of each campaign and audience; earlier due ones are skipped with the reason.
+
+    An earlier due stage is skipped only when later due stages of the same campaign reach all of its
+    audiences: two briefing invitations for different sessions (different audiences) both go out,
+    while a backlog of stages to the same people collapses to the latest.
+    """
     claimed: list[int] = []
     with transaction.atomic():
         due = list(
@@ -133,25 +138,39 @@ def claim_due_stages(now: datetime, report: TickReport) -> list[int]:
         changed = []
         for _, group in groupby(due, key=lambda s: s.campaign_id):
             *earlier, latest = list(group)
-            for stage in earlier:
-                stage.state = RolloutStage.State.SKIPPED
-                stage.state_reason = (
-                    f"Skipped: it was overdue together with the later “{latest.get_kind_display()}” stage "
-                    f"(due {latest.send_at:%d %b %Y %H:%M} UTC); only the latest overdue stage is sent."
-                )
-                report.skipped.append(stage.pk)
-            reason = leak_reason(latest, latest.campaign)
-            if reason or (composer.stage_reveals_details(latest) and latest.campaign.is_embargoed(now)):
-                latest.state, latest.state_reason = RolloutStage.State.HELD, reason or "Held: embargoed."
-                report.held.append(latest.pk)
-            else:
-                latest.state, latest.state_reason = RolloutStage.State.SENDING, ""
-                latest.claimed_at = latest.heartbeat_at = now
-                claimed.append(latest.pk)
-            changed.extend([*earlier, latest])
+            to_send = [latest]
+            covered = _audience_ids(latest) if earlier else set()
+            for stage in reversed(earlier):
+                audience_ids = _audience_ids(stage)
+                if audience_ids <= covered:
+                    stage.state = RolloutStage.State.SKIPPED
+                    stage.state_reason = (
+                        f"Skipped: it was overdue together with the later “{latest.get_kind_display()}” stage "
+                        f"(due {latest.send_at:%d %b %Y %H:%M} UTC) to the same people; only the latest "
+                        "overdue stage is sent."
+                    )
+                    report.skipped.append(stage.pk)
+                    changed.append(stage)
+                else:
+                    to_send.append(stage)
+                    covered |= audience_ids
+            for stage in to_send:
+                reason = leak_reason(stage, stage.campaign)
+                if reason or (composer.stage_reveals_details(stage) and stage.campaign.is_embargoed(now)):
+                    stage.state, stage.state_reason = RolloutStage.State.HELD, reason or "Held: embargoed."
+                    report.held.append(stage.pk)
+                else:
+                    stage.state, stage.state_reason = RolloutStage.State.SENDING, ""
+                    stage.claimed_at = stage.heartbeat_at = now
+                    claimed.append(stage.pk)
+                changed.append(stage)
         if changed:
             RolloutStage.objects.bulk_update(changed, ["state", "state_reason", "claimed_at", "heartbeat_at"])
     return claimed
+
+
+def _audience_ids(stage: RolloutStage) -> set[int]:
+    return {audience.pk for audience in stage.target_audiences()}
 
 
 def reclaim_stale_stages(now: datetime) -> list[int]:

@@ -148,3 +148,26 @@ def test_email_content_is_rendered_at_send_time_in_recipient_zone(running, emplo
     (message,) = mail.outbox
     assert "Hello Emma" in message.body
     assert "10:00 BST" in message.body  # go-live 09:00 UTC in London summer time
+
+
+def test_stages_due_together_for_different_audiences_are_all_sent(running, employee, employee_ny, support):
+    """Two briefing sessions invited within one tick: each audience gets its own invitation."""
+    at = GO_LIVE - timedelta(days=3)
+    tick(at)  # the plan's backlog goes first
+    for audience, minutes in ((running.impacts.get().audience, 1), (support, 2)):
+        stage = RolloutStage.objects.create(
+            campaign=running,
+            kind=RolloutStage.Kind.BRIEFING_INVITATION,
+            offset_minutes=-3 * 24 * 60 + minutes,
+            channels=["in_app"],
+            subject="Join us",
+            body="Hi",
+        )
+        stage.audiences.add(audience)
+    report = tick(at + timedelta(minutes=5))
+    assert len(report.claimed) == 2
+    assert report.skipped == []
+    recipients = set(
+        Delivery.objects.filter(stage__subject="Join us").values_list("recipient__username", flat=True)
+    )
+    assert recipients == {employee.username, employee_ny.username}
