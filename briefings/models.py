@@ -19,8 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from campaigns import roles
-from campaigns.models import Audience, Campaign, EmployeeProfile, Impact, RolloutStage, validate_time_zone
+from campaigns.models import Campaign, Impact
+from people import roles
+from people.models import Audience, EmployeeProfile, validate_time_zone
+from rollout.models import RolloutStage
 
 User = settings.AUTH_USER_MODEL
 

@@ -29,8 +29,9 @@ from briefings.forms import (
     RsvpForm,
 )
 from briefings.models import CALENDAR_FIELDS, Briefing, CalendarFeed, Feedback, Invitation
-from campaigns import roles
-from campaigns.models import Campaign, Delivery
+from campaigns.models import Campaign
+from people import roles
+from rollout.models import Delivery
 
 
 # --- authorisation helpers -------------------------------------------------------------------

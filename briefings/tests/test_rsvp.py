@@ -181,7 +181,7 @@ def test_cancelling_cancels_an_unsent_invitation_stage(ic, briefing, employee):
 def test_someone_the_engine_sent_the_invitation_to_later_gets_invited_on_opening_it(
     client_for, briefing, employee
 ):
-    from campaigns.models import Delivery
+    from rollout.models import Delivery
 
     briefing.invite_audiences()
     late = make_user("lou", group="Employee", department="Sales")
@@ -207,7 +207,7 @@ def test_menu_badge_counts_my_unanswered_upcoming_invitations(client_for, employ
 
 def test_menu_badge_costs_managers_no_query(ic, django_assert_num_queries):
     from briefings.navigation import pending_answers
-    from campaigns import roles
+    from people import roles
 
     roles.group_names(ic)  # loaded once per request by the page already
     with django_assert_num_queries(0):
