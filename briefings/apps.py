@@ -1,3 +1,10 @@
+"""briefings: team briefings for go-live: sessions, packs, invitations and RSVPs, attendance,
+feedback, calendar files and secret calendar feeds.
+
+May import: core, people, campaigns, rollout, explainers (it fills explainers.faq and the
+composer's attachment providers).
+"""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,9 @@
+"""planning: IC's views across campaigns: the comms calendar, audience load and caps, readiness,
+other comms items and the weekly digest.
+
+May import: every app below it (core, people, campaigns, rollout, explainers, briefings).
+"""
+
 from django.apps import AppConfig
 
 

@@ -12,7 +12,10 @@ MODELS = ['rolloutstage', 'delivery']
 
 def move_content_types(apps, schema_editor, source="campaigns", target="rollout"):
     ContentType = apps.get_model("contenttypes", "ContentType")
-    ContentType.objects.filter(app_label=source, model__in=MODELS).update(app_label=target)
+    taken = ContentType.objects.filter(app_label=target, model__in=MODELS).values_list("model", flat=True)
+    ContentType.objects.filter(app_label=source, model__in=MODELS).exclude(model__in=list(taken)).update(
+        app_label=target
+    )
 
 
 def move_content_types_back(apps, schema_editor):
