@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 
 from campaigns import composer
 from campaigns.models import Audience, Campaign, EmployeeProfile, RolloutStage
 from campaigns.rollout import leak_reason
-
-_VARIABLE_RE = re.compile(r"{{\s*([A-Za-z_][A-Za-z0-9_]*)")
 
 
 class StageForm(forms.ModelForm):
@@ -67,15 +63,6 @@ class StageForm(forms.ModelForm):
             composer.check_template(source)
         except composer.TemplateSyntaxError as exc:
             raise forms.ValidationError(f"This template has an error: {exc}") from exc
-        unknown = sorted(set(_VARIABLE_RE.findall(source)) - set(composer.PLACEHOLDERS))
-        if unknown:
-            raise forms.ValidationError(
-                "Unknown placeholder: "
-                + ", ".join(f"{{{{ {u} }}}}" for u in unknown)
-                + ". Use one of: "
-                + ", ".join(composer.PLACEHOLDERS)
-                + "."
-            )
         return source
 
     def clean_subject(self) -> str:
