@@ -51,7 +51,10 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production-campaignhub-0123456789"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
-SITE_URL = env.url("SITE_URL", default="http://127.0.0.1:8000").geturl().rstrip("/")
+# Absolute links (emails, in-app items, .ics) follow the port the app was started on unless set.
+SITE_URL = (
+    env.url("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").geturl().rstrip("/")
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
