@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from briefings.models import Briefing, Feedback, Invitation
 from campaigns import roles
-from campaigns.models import Audience, Campaign
+from campaigns.models import Audience, Campaign, time_zone_names
 from campaigns.warnings import ConflictWarningMixin
 
-TIME_ZONES = sorted(zoneinfo.available_timezones())
+TIME_ZONES = sorted(time_zone_names())
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
