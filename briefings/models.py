@@ -20,7 +20,15 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from campaigns import roles
-from campaigns.models import Audience, Campaign, EmployeeProfile, Impact, RolloutStage, validate_time_zone
+from campaigns.models import (
+    Audience,
+    Campaign,
+    Delivery,
+    EmployeeProfile,
+    Impact,
+    RolloutStage,
+    validate_time_zone,
+)
 
 User = settings.AUTH_USER_MODEL
 
@@ -244,6 +252,19 @@ class Briefing(models.Model):
         return warnings
 
     # --- invitations -----------------------------------------------------------------------
+    def was_announced_to(self, user) -> bool:
+        """Did the engine send this person the briefing's invitation stage (e.g. they joined an audience later)?"""
+        if not user.is_authenticated or self.invitation_stage_id is None:
+            return False
+        return self.invitation_stage.deliveries.filter(recipient=user, status=Delivery.Status.SENT).exists()
+
+    def invitation_for(self, user) -> Invitation | None:
+        """This person's invitation; for someone only announced to, an unsaved one their first answer saves."""
+        invitation = self.invitations.filter(user=user).first() if user.is_authenticated else None
+        if invitation is None and self.was_announced_to(user):
+            invitation = Invitation(briefing=self, user=user, notified_sequence=self.sequence)
+        return invitation
+
     def invite_audiences(self, at: datetime | None = None) -> int:
         """Invite every member of the briefing's audiences (again: only newcomers); returns how many are new.
 

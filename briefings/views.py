@@ -45,7 +45,7 @@ def _get_briefing_for_user(
         .first()
     )
     if briefing is None:
-        briefing = _invite_late_joiner(request.user, pk)
+        briefing = _announced_briefing(request.user, pk)
     if briefing is None:
         raise Http404("No such briefing.")
     if manage and not briefing.can_manage(request.user):
@@ -55,22 +55,16 @@ def _get_briefing_for_user(
     return briefing
 
 
-def _invite_late_joiner(user, pk: int) -> Briefing | None:
-    """Someone who got the invitation stage without an invitation row (they joined an audience after
-    "invite audiences", and the engine sent them the latest stage): invite them now."""
-    if not user.is_authenticated:
-        return None
+def _announced_briefing(user, pk: int) -> Briefing | None:
+    """A briefing whose invitation stage reached this person without an invitation row (they joined an
+    audience after "invite audiences"): they may open it, and their first answer invites them."""
     briefing = (
         Briefing.objects.scheduled()
         .select_related("campaign", "presenter", "invitation_stage")
-        .filter(pk=pk, invitation_stage__deliveries__recipient=user)
+        .filter(pk=pk)
         .first()
     )
-    if briefing is not None:
-        Invitation.objects.get_or_create(
-            briefing=briefing, user=user, defaults={"notified_sequence": briefing.sequence}
-        )
-    return briefing
+    return briefing if briefing is not None and briefing.was_announced_to(user) else None
 
 
 def _get_campaign_for_user(request: HttpRequest, pk: int, *, schedule: bool = False) -> Campaign:
@@ -83,10 +77,6 @@ def _get_campaign_for_user(request: HttpRequest, pk: int, *, schedule: bool = Fa
     if not Campaign.objects.visible_to(request.user).filter(pk=pk).exists():
         raise PermissionDenied("This campaign belongs to another team.")
     return campaign
-
-
-def _my_invitation(briefing: Briefing, user) -> Invitation | None:
-    return Invitation.objects.filter(briefing=briefing, user=user).first()
 
 
 # --- list and detail -------------------------------------------------------------------------
@@ -122,7 +112,7 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, briefing: Briefing, rsvp_form: RsvpForm | None = None) -> dict:
     user = request.user
-    invitation = _my_invitation(briefing, user)
+    invitation = briefing.invitation_for(user)
     position = None
     if invitation and invitation.is_waitlisted:
         position = (
@@ -171,12 +161,16 @@ def briefing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def briefing_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     briefing = _get_briefing_for_user(request, pk)
-    invitation = _my_invitation(briefing, request.user)
+    invitation = briefing.invitation_for(request.user)
     if invitation is None:
         raise PermissionDenied("Only invitees answer.")
     form = RsvpForm(request.POST, briefing=briefing)
     if not form.is_valid():
         return render(request, "briefings/briefing_detail.html", _detail_context(request, briefing, form))
+    if invitation.pk is None:  # announced to them by the engine: answering is what invites them
+        invitation, _ = Invitation.objects.get_or_create(
+            briefing=briefing, user=request.user, defaults={"notified_sequence": briefing.sequence}
+        )
     promoted = invitation.respond(form.cleaned_data["answer"])
     for moved in promoted:
         transaction.on_commit(lambda pk=moved.pk: tasks.send_seat_notice.delay(pk))
@@ -485,7 +479,7 @@ def delivered(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     briefing = _get_briefing_for_user(request, pk)
-    invitation = _my_invitation(briefing, request.user)
+    invitation = briefing.invitation_for(request.user)
     if invitation is None or not invitation.has_attended:
         raise PermissionDenied("Feedback is for the people who attended this briefing.")
     existing = Feedback.mine(briefing, request.user)

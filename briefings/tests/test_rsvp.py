@@ -178,19 +178,6 @@ def test_cancelling_cancels_an_unsent_invitation_stage(ic, briefing, employee):
     assert briefing.invitation_stage.state == RolloutStage.State.CANCELLED
 
 
-def test_someone_the_engine_sent_the_invitation_to_later_gets_invited_on_opening_it(
-    client_for, briefing, employee
-):
-    from campaigns.models import Delivery
-
-    briefing.invite_audiences()
-    late = make_user("lou", group="Employee", department="Sales")
-    Delivery.objects.create(stage=briefing.invitation_stage, recipient=late, channel="in_app", status="sent")
-    response = client_for(late).get(briefing.get_absolute_url())
-    assert response.status_code == 200
-    assert Invitation.objects.filter(briefing=briefing, user=late).exists()
-
-
 def test_a_stranger_without_the_invitation_still_gets_404(client_for, briefing, employee, employee_ny):
     briefing.invite_audiences()
     assert client_for(employee_ny).get(briefing.get_absolute_url()).status_code == 404
