@@ -274,6 +274,7 @@ def briefing_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 briefing.save()
                 briefing.refresh_from_db(fields=["sequence"])
                 briefing.audiences.set(form.cleaned_data["audiences"])
+                briefing.refresh_invitation_stage()
                 promoted = briefing.fill_seats_from_waiting_list()
                 for moved in promoted:
                     transaction.on_commit(lambda pk=moved.pk: tasks.send_seat_notice.delay(pk))
