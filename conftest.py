@@ -9,8 +9,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from campaigns import roles
-from campaigns.models import Audience, Campaign, EmployeeProfile, Impact, MarcomTeam
+from campaigns.models import Campaign, Impact
+from people import roles
+from people.models import Audience, EmployeeProfile, MarcomTeam
 
 PASSWORD = "campaignhub-test"
 

@@ -106,8 +106,10 @@ def run(port: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from campaigns import composer, dispatch
-    from campaigns.models import Audience, Campaign, Delivery, EmployeeProfile, Impact, RolloutStage
+    from campaigns.models import Campaign, Impact
+    from people.models import Audience, EmployeeProfile
+    from rollout import composer, dispatch
+    from rollout.models import Delivery, RolloutStage
 
     settings.DEBUG = False  # no query log growing in memory
     call_command("migrate", verbosity=0)

@@ -66,16 +66,10 @@ def seed() -> None:
     from django.utils import timezone
 
     from briefings.models import Briefing
-    from campaigns.models import (
-        Audience,
-        Campaign,
-        Delivery,
-        EmployeeProfile,
-        Impact,
-        KeyMessage,
-        RolloutStage,
-    )
+    from campaigns.models import Campaign, Impact, KeyMessage
+    from people.models import Audience, EmployeeProfile
     from planning.models import CommsItem
+    from rollout.models import Delivery, RolloutStage
 
     rng = random.Random(7)
     now = timezone.now()

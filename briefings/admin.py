@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from briefings.models import Briefing, Invitation
-from campaigns.admin import HTTPS_LINKS
+from core.admin import HTTPS_LINKS
 
 
 class InvitationInline(admin.TabularInline):

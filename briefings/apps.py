@@ -11,7 +11,9 @@ class BriefingsConfig(AppConfig):
         from briefings.navigation import pending_answers
         from briefings.notices import invitation_attachments
         from briefings.panels import coverage_panel
-        from campaigns import composer, faq, navigation, panels
+        from core import navigation, panels
+        from explainers import faq
+        from rollout import composer
 
         navigation.register(navigation.NavItem("Briefings", "briefing_list", 30, badge=pending_answers))
         panels.register(

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from briefings import ics
 from briefings.models import Briefing, CalendarFeed, Invitation
-from campaigns.models import Campaign, Delivery
+from campaigns.models import Campaign
+from rollout.models import Delivery
 
 
 # --- calendars -------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from briefings.models import Briefing, Feedback, Invitation
-from campaigns.models import Audience, Campaign
+from campaigns.models import Campaign
+from people.models import Audience
 
 PACK = {
     "background": "We tested the idea with customers and branch teams; they asked for something simple to explain.",

@@ -11,9 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from briefings.models import Briefing, Feedback, Invitation
-from campaigns import roles
-from campaigns.models import Audience, Campaign, time_zone_names
+from campaigns.models import Campaign
 from campaigns.warnings import ConflictWarningMixin
+from people import roles
+from people.models import Audience, time_zone_names
 
 TIME_ZONES = sorted(time_zone_names())
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -19,16 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from campaigns import roles
-from campaigns.models import (
-    Audience,
-    Campaign,
-    Delivery,
-    EmployeeProfile,
-    Impact,
-    RolloutStage,
-    validate_time_zone,
-)
+from campaigns.models import Campaign, Impact
+from people import roles
+from people.models import Audience, EmployeeProfile, validate_time_zone
+from rollout.models import Delivery, RolloutStage
 
 User = settings.AUTH_USER_MODEL
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from briefings.models import Briefing, Invitation
-from campaigns import roles
+from people import roles
 
 
 def pending_answers(user) -> int | None:

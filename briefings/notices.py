@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from briefings.ics import briefing_calendar
 from briefings.models import Briefing, Invitation
-from campaigns.models import RolloutStage, user_zone
+from people.models import user_zone
+from rollout.models import RolloutStage
 
 log = logging.getLogger(__name__)
 

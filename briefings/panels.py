@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from briefings.models import Briefing, coverage
-from campaigns import roles
+from people import roles
 
 
 def coverage_panel(request, campaign) -> dict | None:

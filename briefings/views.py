@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 from briefings import ics, notices, tasks
 from briefings.forms import BriefingForm, CancelForm, RsvpForm
 from briefings.models import CALENDAR_FIELDS, Briefing, Invitation
-from campaigns import roles
 from campaigns.models import Campaign
+from people import roles
 
 
 # --- authorisation helpers -------------------------------------------------------------------

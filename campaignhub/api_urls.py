@@ -12,7 +12,7 @@ from briefings.api import register as register_briefings  # noqa: E402
 
 register_briefings(router)
 
-from campaigns.employee_api import register as register_employee  # noqa: E402
+from explainers.api import register as register_employee  # noqa: E402
 
 register_employee(router)
 

@@ -74,7 +74,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served locally: no CDN needed
     "simple_history",
+    # CampaignHub's apps, lowest first: each may import only from the apps above it in this list
+    # (tests/test_architecture.py fails the build otherwise; README "Architecture").
+    "core",
+    "people",
     "campaigns",
+    "rollout",
+    "explainers",
     "briefings",
     "planning",
 ]
@@ -88,7 +94,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "campaigns.middleware.UserTimezoneMiddleware",
+    "people.middleware.UserTimezoneMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -105,7 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "campaigns.context_processors.navigation",
+                "people.context_processors.navigation",
             ],
         },
     },
@@ -158,7 +164,7 @@ CELERY_TIMEZONE = "UTC"
 DISPATCH_INTERVAL_SECONDS = env.int("DISPATCH_INTERVAL_SECONDS", default=30)
 if DISPATCH_INTERVAL_SECONDS < 1:
     raise ImproperlyConfigured("DISPATCH_INTERVAL_SECONDS must be at least 1.")
-# Dispatch engine (campaigns/dispatch.py): email rows per chunk task, seconds without a heartbeat
+# Dispatch engine (rollout/dispatch.py): email rows per chunk task, seconds without a heartbeat
 # before a claim counts as abandoned (must exceed EMAIL_TIMEOUT), and email retry policy.
 DISPATCH_CHUNK_SIZE = env.int("DISPATCH_CHUNK_SIZE", default=500)
 DISPATCH_INSERT_BATCH = env.int("DISPATCH_INSERT_BATCH", default=5000)  # delivery rows per INSERT
@@ -171,7 +177,7 @@ if min(DISPATCH_CHUNK_SIZE, DISPATCH_INSERT_BATCH, EMAIL_MAX_ATTEMPTS) < 1 or DI
     )
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due": {
-        "task": "campaigns.tasks.dispatch_due",
+        "task": "rollout.tasks.dispatch_due",
         "schedule": timedelta(seconds=DISPATCH_INTERVAL_SECONDS),
         # A tick that waited longer than one interval is dropped, not replayed: the next tick does its work.
         "options": {"expires": max(DISPATCH_INTERVAL_SECONDS - 1, 1)},

@@ -9,10 +9,13 @@ urlpatterns = [
     path("api/v1/", include("campaignhub.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # Highest app first: campaigns.urls ends in a campaigns/<pk>/<action>/ catch-all that would
+    # otherwise swallow /campaigns/readiness/, campaigns/<pk>/explainer/ and the stage routes.
     path("", include("briefings.urls")),
-    path("", include("planning.urls")),  # before campaigns: it adds /campaigns/readiness/
-    # Before campaigns.urls: its campaigns/<pk>/<action>/ would otherwise swallow campaigns/<pk>/explainer/.
-    path("", include("campaigns.employee_urls")),
+    path("", include("planning.urls")),
+    path("", include("explainers.urls")),
+    path("campaigns/", include("rollout.urls")),
+    path("", include("people.urls")),
     path("", include("campaigns.urls")),
 ]
 

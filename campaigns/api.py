@@ -16,8 +16,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from campaigns import roles
-from campaigns.models import Audience, Campaign, Impact, MarcomTeam, user_zone
+from campaigns.models import Campaign, Impact
+from people import roles
+from people.models import Audience, MarcomTeam, user_zone
 
 
 class IsCampaignManager(permissions.BasePermission):

@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from campaigns import roles
-from campaigns.importing import COLUMNS, import_employees
-from campaigns.models import Asset, Audience, Campaign, EmployeeProfile, Impact, KeyMessage, MarcomTeam
+from campaigns.models import Asset, Campaign, Impact, KeyMessage
+from people import roles
+from people.importing import COLUMNS, import_employees
+from people.models import Audience, EmployeeProfile, MarcomTeam
 
 PASSWORD = "campaignhub-demo"
 DOMAIN = "demo.example.com"
@@ -194,14 +195,6 @@ def seed(stdout) -> None:
     seed_employees(stdout, manager=accounts["presenter"])
     audiences = seed_audiences(stdout)
     seed_campaigns(stdout, accounts, audiences)
-    seed_explainers(stdout)
-
-
-def seed_explainers(stdout) -> None:
-    """IC's explainers for the approved and live demo campaigns (employee area)."""
-    from campaigns import employee_demo
-
-    employee_demo.seed(stdout)
 
 
 def seed_accounts(stdout) -> dict[str, User]:

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 
-from campaigns.models import Asset, Audience, Campaign, Impact, MarcomTeam, user_zone
+from campaigns.models import Asset, Campaign, Impact
+from people.models import Audience, MarcomTeam, user_zone
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 

@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from campaigns import roles
 from campaigns.forms import CampaignEditor, MoveForm
 from campaigns.history import campaign_history
-from campaigns.models import Asset, Campaign, Impact, MarcomTeam
-from campaigns.panels import render_panels
+from campaigns.models import Asset, Campaign, Impact
+from core.panels import render_panels
+from people import roles
+from people.models import MarcomTeam
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -240,3 +241,13 @@ def _check_broker() -> str:
         return "ok"
     except Exception as exc:
         return f"error: {exc.__class__.__name__}"
+
+
+def audience_impacts_panel(request: HttpRequest, audience) -> dict:
+    """The audience page's "Campaigns that affect it": only campaigns this person may see."""
+    impacts = (
+        Impact.objects.filter(audience=audience, campaign__in=Campaign.objects.visible_to(request.user))
+        .select_related("campaign")
+        .order_by("campaign__go_live_at", "campaign__pk")
+    )
+    return {"impacts": impacts}

@@ -6,7 +6,9 @@ class PlanningConfig(AppConfig):
     name = "planning"
 
     def ready(self) -> None:
-        from campaigns import navigation, panels, roles, warnings
+        from campaigns import warnings
+        from core import navigation, panels
+        from people import roles
         from planning import load, views
 
         navigation.register(navigation.NavItem("Calendar", "calendar", 40, roles.can_manage_campaigns))

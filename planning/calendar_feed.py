@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from campaigns.models import Audience
+from people.models import Audience
 from planning import load
 
 FEED_PAST = timedelta(weeks=4)

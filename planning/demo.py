@@ -6,7 +6,7 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from campaigns.models import Audience
+from people.models import Audience
 from planning.models import CommsItem
 
 ITEMS = [

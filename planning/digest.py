@@ -17,8 +17,9 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from campaigns import roles
-from campaigns.models import Campaign, user_zone
+from campaigns.models import Campaign
+from people import roles
+from people.models import user_zone
 from planning import load
 from planning.models import DigestLog
 from planning.readiness import readiness_for

@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from campaigns.models import Audience, Campaign, EmployeeProfile, MarcomTeam
+from campaigns.models import Campaign
 from campaigns.warnings import ConflictWarningMixin
+from people.models import Audience, EmployeeProfile, MarcomTeam
 from planning.models import CommsItem, ReadinessThreshold
 
 

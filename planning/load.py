@@ -21,11 +21,13 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from briefings.models import Briefing
-from campaigns import roles
-from campaigns.aggregates import IdList, parse_ids
-from campaigns.models import Audience, Campaign, Delivery, Impact, KeyMessage, RolloutStage
+from campaigns.models import Campaign, Impact, KeyMessage
 from campaigns.warnings import Conflict, ConflictItem
+from core.aggregates import IdList, parse_ids
+from people import roles
+from people.models import Audience
 from planning.models import AudienceCap, CommsItem
+from rollout.models import Delivery, RolloutStage
 
 COLLISION_WINDOW = timedelta(hours=24)
 NO_IDS: frozenset[int] = frozenset()

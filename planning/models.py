@@ -15,7 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from campaigns.models import Audience, Campaign
+from campaigns.models import Campaign
+from people.models import Audience
 
 User = settings.AUTH_USER_MODEL
 

@@ -19,9 +19,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from briefings.models import Briefing, Invitation
-from campaigns.aggregates import IdList, parse_ids
-from campaigns.models import Audience, Campaign, Delivery, Explainer, ExplainerRead, Impact, RolloutStage
+from campaigns.models import Campaign, Impact
+from core.aggregates import IdList, parse_ids
+from explainers.models import Explainer, ExplainerRead
+from people.models import Audience
 from planning.models import ReadinessThreshold
+from rollout.models import Delivery, RolloutStage
 
 GREEN, AMBER, RED, NO_TARGET = "green", "amber", "red", "none"
 RAG_LABELS = {

@@ -26,8 +26,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from campaigns import roles
-from campaigns.models import Audience, Campaign
+from campaigns.models import Campaign
+from people import roles
+from people.models import Audience
 from planning import calendar_feed, load
 from planning.forms import CalendarFilterForm, CommsItemForm, ReadinessThresholdForm
 from planning.models import CommsItem, PlanningFeed, ReadinessThreshold

@@ -25,15 +25,11 @@ from django.core.management import call_command
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
-from campaigns.models import (
-    Campaign,
-    Delivery,
-    EmployeeProfile,
-    Explainer,
-    KeyMessage,
-    RolloutStage,
-)
+from campaigns.models import Campaign, KeyMessage
 from conftest import add_impact, make_campaign
+from explainers.models import Explainer
+from people.models import EmployeeProfile
+from rollout.models import Delivery, RolloutStage
 
 pytestmark = pytest.mark.django_db
 

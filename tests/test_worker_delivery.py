@@ -7,10 +7,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from campaigns import dispatch
-from campaigns.models import Audience, Campaign, Delivery, Impact, RolloutStage
-from campaigns.tasks import enqueue_email_chunk
+from campaigns.models import Campaign, Impact
 from conftest import make_user
+from people.models import Audience
+from rollout import dispatch
+from rollout.models import Delivery, RolloutStage
+from rollout.tasks import enqueue_email_chunk
 from tests.conftest import add_people, wait_for
 
 pytestmark = pytest.mark.worker

@@ -8,8 +8,8 @@ import pytest
 
 from briefings.models import Briefing, Invitation
 from campaignhub.celery import app as celery_app
-from campaigns import roles
 from conftest import make_user
+from people import roles
 
 
 def make_briefing(

@@ -112,7 +112,7 @@ def test_coverage_ignores_cancelled_briefings(ic, campaign, briefing, invited):
 
 
 def test_coverage_handles_list_audiences(campaign, employee, employee_ny):
-    from campaigns.models import Audience
+    from people.models import Audience
 
     vip = Audience.objects.create(name="VIP", kind=Audience.Kind.LIST)
     vip.members.add(employee, employee_ny)

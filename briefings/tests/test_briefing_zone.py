@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from briefings.forms import BriefingForm
 from briefings.tests.conftest import make_briefing
-from campaigns import roles
 from conftest import make_user
+from people import roles
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from briefings.ics import briefing_calendar, briefing_uid
 from briefings.models import CalendarFeed
 from briefings.tests.conftest import make_briefing
-from campaigns.models import Delivery, RolloutStage
+from rollout.models import Delivery, RolloutStage
 
 pytestmark = pytest.mark.django_db
 

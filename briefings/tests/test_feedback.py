@@ -188,7 +188,7 @@ def test_answered_questions_feed_the_explainer_faq_as_pairs(client_for, marketin
 
 
 def test_faq_source_is_registered_with_the_explainer_faq():
-    from campaigns import faq
+    from explainers import faq
 
     assert faq_pairs in faq._sources
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from briefings.models import Invitation
-from campaigns.models import Delivery
 from conftest import make_user
+from rollout.models import Delivery
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from briefings.notices import invitation_attachments
 from briefings.tests.conftest import make_briefing
-from campaigns import dispatch
-from campaigns.composer import render_stage
-from campaigns.models import Campaign, Delivery, RolloutStage
+from campaigns.models import Campaign
+from rollout import dispatch
+from rollout.composer import render_stage
+from rollout.models import Delivery, RolloutStage
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from briefings.ics import briefing_uid
 from briefings.notices import invitation_attachments, send_briefing_notice
 from briefings.tests.conftest import invite
 from briefings.tests.test_scheduling import BriefingFormData
-from campaigns.models import RolloutStage
+from rollout.models import RolloutStage
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +144,6 @@ def test_attachment_provider_ignores_other_stages(campaign, employee):
 
 
 def test_attachment_provider_is_registered_with_the_composer():
-    from campaigns import composer
+    from rollout import composer
 
     assert invitation_attachments in composer._attachment_providers

@@ -85,8 +85,8 @@ def test_presenter_gets_the_pack_once_released(client_for, ic, presenter, settin
 
 
 def test_marketing_member_of_the_campaign_team_sees_its_briefings(client_for, setting, campaign):
-    from campaigns.models import MarcomTeam
     from conftest import make_user
+    from people.models import MarcomTeam
 
     colleague = make_user("cleo", group="Marketing")
     team = MarcomTeam.objects.get(slug="content")

@@ -194,7 +194,7 @@ def test_menu_badge_counts_my_unanswered_upcoming_invitations(client_for, employ
 
 def test_menu_badge_costs_managers_no_query(ic, django_assert_num_queries):
     from briefings.navigation import pending_answers
-    from campaigns import roles
+    from people import roles
 
     roles.group_names(ic)  # loaded once per request by the page already
     with django_assert_num_queries(0):

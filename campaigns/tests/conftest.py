@@ -8,9 +8,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from campaigns import roles
-from campaigns.models import Campaign, MarcomTeam
+from campaigns.models import Campaign
 from conftest import make_user
+from people import roles
+from people.models import MarcomTeam
 
 
 def local_input(dt) -> str:
@@ -100,7 +101,3 @@ def team_campaign(campaign) -> Campaign:
     """Mia's campaign, with her Content team on it."""
     campaign.teams.add(MarcomTeam.objects.get(slug="content"))
     return campaign
-
-
-# Engine (dispatch/rollout) fixtures live with their helpers.
-from campaigns.tests.engine import running, salesforce  # noqa: E402, F401

@@ -7,7 +7,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from campaigns.models import Asset, Delivery, KeyMessage
+from campaigns.models import Asset, KeyMessage
+from rollout.models import Delivery
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from campaigns.history import campaign_history
-from campaigns.models import Audience, Campaign, Impact, MarcomTeam
+from campaigns.models import Campaign, Impact
 from campaigns.tests.conftest import campaign_post_data, edit_post_data
 from conftest import add_impact
+from people.models import Audience, MarcomTeam
 
 pytestmark = pytest.mark.django_db
 

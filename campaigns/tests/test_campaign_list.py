@@ -6,9 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from campaigns.models import Audience, Campaign, Impact, MarcomTeam
-from campaigns.tests.layout_queries import layout_queries
+from campaigns.models import Campaign, Impact
 from conftest import add_impact, make_campaign
+from people.models import Audience, MarcomTeam
+from tests.layout_queries import layout_queries
 
 pytestmark = pytest.mark.django_db
 

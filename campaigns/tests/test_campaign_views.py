@@ -10,9 +10,10 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import Asset, Campaign, Impact, KeyMessage, MarcomTeam
+from campaigns.models import Asset, Campaign, Impact, KeyMessage
 from campaigns.tests.conftest import campaign_post_data, edit_post_data, local_input
 from conftest import add_impact, make_campaign
+from people.models import MarcomTeam
 
 pytestmark = pytest.mark.django_db
 

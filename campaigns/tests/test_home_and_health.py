@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from campaigns.tests.layout_queries import layout_queries
 from conftest import make_campaign
+from tests.layout_queries import layout_queries
 
 pytestmark = pytest.mark.django_db
 

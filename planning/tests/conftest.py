@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from briefings.models import Briefing
-from campaigns.models import Campaign, RolloutStage
+from campaigns.models import Campaign
 from conftest import make_campaign
 from planning.models import CommsItem
+from rollout.models import RolloutStage
 
 
 def make_stage(campaign: Campaign, send_at: datetime, audiences, *, kind=RolloutStage.Kind.CUSTOM, **fields):

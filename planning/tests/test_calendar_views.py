@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from campaigns.models import Delivery, Impact, MarcomTeam
-from campaigns.tests.layout_queries import layout_queries
+from campaigns.models import Impact
 from conftest import add_impact, make_campaign, make_user
+from people.models import MarcomTeam
 from planning.models import PlanningFeed
 from planning.tests.conftest import make_briefing, make_comms, make_stage
+from rollout.models import Delivery
+from tests.layout_queries import layout_queries
 
 NOW = timezone.datetime(2027, 3, 10, 12, 0, tzinfo=timezone.get_fixed_timezone(0))
 

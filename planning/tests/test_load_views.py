@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign, Impact, KeyMessage
-from campaigns.tests.layout_queries import layout_queries
 from conftest import add_impact, make_campaign
 from planning import demo
 from planning.models import CommsItem
 from planning.tests.conftest import make_briefing, make_comms, make_stage
+from tests.layout_queries import layout_queries
 
 NOW = timezone.datetime(2027, 3, 10, 12, 0, tzinfo=timezone.get_fixed_timezone(0))
 

@@ -9,12 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from briefings.models import Invitation
-from campaigns.models import Delivery, Explainer, ExplainerRead, Impact
-from campaigns.tests.layout_queries import layout_queries
+from campaigns.models import Impact
 from conftest import add_impact, make_campaign
+from explainers.models import Explainer, ExplainerRead
 from planning.models import ReadinessThreshold
 from planning.readiness import AMBER, GREEN, NO_TARGET, RED, readiness_for
 from planning.tests.conftest import make_briefing, make_stage
+from rollout.models import Delivery
+from tests.layout_queries import layout_queries
 
 
 @pytest.fixture
@@ -135,7 +137,7 @@ def test_campaign_targets_replace_the_defaults(campaign, sales_people, sales, em
 
 
 def test_an_empty_audience_has_no_target(marketing):
-    from campaigns.models import Audience
+    from people.models import Audience
 
     nobody = Audience.objects.create(name="Nobody", department="Nowhere")
     c = make_campaign(marketing)
@@ -144,7 +146,7 @@ def test_an_empty_audience_has_no_target(marketing):
 
 
 def test_a_list_audience_counts_its_listed_members(marketing, employee, employee_ny):
-    from campaigns.models import Audience
+    from people.models import Audience
 
     listed = Audience.objects.create(name="Pilot group", kind=Audience.Kind.LIST)
     listed.members.set([employee, employee_ny])

@@ -14,9 +14,10 @@ from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from campaigns.models import Campaign, Explainer, KeyMessage
-from campaigns.tests.employee.conftest import deliver, make_stage
+from campaigns.models import Campaign, KeyMessage
 from conftest import add_impact, make_campaign
+from explainers.models import Explainer
+from explainers.tests.conftest import deliver, make_stage
 from tests.browser.conftest import BROWSER, SCREENSHOTS, axe_problems, sign_in
 
 pytestmark = BROWSER

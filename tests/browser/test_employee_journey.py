@@ -12,9 +12,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from campaigns.models import Campaign, Delivery, Explainer, ExplainerRead, RolloutStage
-from campaigns.tests.employee.conftest import deliver, make_stage
+from campaigns.models import Campaign
 from conftest import add_impact, make_campaign
+from explainers.models import Explainer, ExplainerRead
+from explainers.tests.conftest import deliver, make_stage
+from rollout.models import Delivery, RolloutStage
 from tests.browser.conftest import BROWSER, assert_accessible, sign_in_with_keyboard, tab_to
 
 pytestmark = BROWSER

@@ -11,8 +11,9 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from campaigns.models import Campaign, Impact, RolloutStage
+from campaigns.models import Campaign, Impact
 from conftest import make_campaign
+from rollout.models import RolloutStage
 from tests.browser.conftest import BROWSER, assert_accessible, sign_in
 from tests.browser.journey_helpers import choose, local_input
 

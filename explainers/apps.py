@@ -1,0 +1,28 @@
+"""explainers: what employees read: their inbox of announcements, and explainers with per-audience
+parts, scenarios, reads, helpfulness and questions, and the employee API.
+
+May import: core, people, campaigns, rollout.
+"""
+
+from django.apps import AppConfig
+
+
+class ExplainersConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "explainers"
+
+    def ready(self) -> None:
+        from core import navigation, panels
+        from explainers.panels import explainer_panel
+        from rollout.models import Delivery
+
+        navigation.register(
+            navigation.NavItem(
+                "Inbox",
+                "inbox",
+                20,
+                badge=lambda user: Delivery.objects.in_app_for(user).unread().count() or None,
+            )
+        )
+        navigation.register(navigation.NavItem("Explainers", "explainer_list", 25))
+        panels.register(panels.Panel("explainer", "explainers/_explainer_panel.html", 40, explainer_panel))

@@ -1,0 +1,175 @@
+"""What employees read beyond announcements: explainers with per-audience parts, scenarios, reads, questions.
+
+These tables were created by the campaigns app and keep their names (`db_table`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import Campaign, Impact
+from people.models import Audience
+from rollout.models import Delivery
+
+User = settings.AUTH_USER_MODEL
+
+
+def relevant_campaigns(user, audience_ids: set[int]):
+    """Campaigns that warned this person in-app, or that name one of their audiences once approved."""
+    warned = Delivery.objects.in_app_for(user).filter(stage__campaign=models.OuterRef("pk"))
+    running = [Campaign.Status.APPROVED, Campaign.Status.LIVE, Campaign.Status.CLOSED]
+    affected = Impact.objects.filter(
+        campaign=models.OuterRef("pk"), audience__in=audience_ids, campaign__status__in=running
+    )
+    return Campaign.objects.filter(Q(models.Exists(warned)) | Q(models.Exists(affected))).exclude(
+        status=Campaign.Status.CANCELLED
+    )
+
+
+class ExplainerQuerySet(models.QuerySet):
+    def published(self, now: datetime | None = None) -> ExplainerQuerySet:
+        """Explainers readable now: published, and never before their campaign's embargo lifts."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(published_at__lte=now) | Q(publishes_at_embargo=True), campaign__embargo_until__lte=now
+        ).exclude(campaign__status=Campaign.Status.CANCELLED)
+
+
+class Explainer(models.Model):
+    """The internal version of a campaign, written by IC for employees (markdown, sanitised on render)."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="explainer")
+    slug = models.SlugField(max_length=220, unique=True)
+    what_and_why = models.TextField("what is happening and why", blank=True)
+    behaviours = models.TextField("behaviours expected", blank=True)
+    training = models.TextField("training links", blank=True)
+    faq = models.TextField("FAQ", blank=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Readable from then on, and never before the embargo lifts."
+    )
+    # "Ready": publishes by itself when the embargo lifts, following the embargo if it moves.
+    publishes_at_embargo = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ExplainerQuerySet.as_manager()
+
+    class Meta:
+        db_table = "campaigns_explainer"  # moved from campaigns: the table keeps its name
+
+    def __str__(self) -> str:
+        return f"Explainer: {self.campaign}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("explainer_detail", args=[self.slug])
+
+    def is_published(self, at: datetime | None = None) -> bool:
+        at = at or timezone.now()
+        if self.campaign.is_embargoed(at) or self.campaign.status == Campaign.Status.CANCELLED:
+            return False
+        return self.publishes_at_embargo or (self.published_at is not None and self.published_at <= at)
+
+    def publishes_on(self) -> datetime | None:
+        """When employees can read it in full (None while IC has not marked it ready)."""
+        if self.publishes_at_embargo:
+            return self.campaign.embargo_until
+        if self.published_at is None:
+            return None
+        return max(self.published_at, self.campaign.embargo_until)
+
+    @property
+    def state_label(self) -> str:
+        if self.is_published():
+            return "Published"
+        if self.publishes_on():
+            return "Scheduled"
+        return "Draft"
+
+    @classmethod
+    def for_campaign(cls, campaign: Campaign) -> Explainer:
+        """The campaign's explainer, created empty on first use (its slug is the campaign's)."""
+        explainer, _ = cls.objects.get_or_create(campaign=campaign, defaults={"slug": campaign.slug})
+        return explainer
+
+
+class ExplainerVariant(models.Model):
+    """What the campaign means for one audience; each employee sees their audiences' variants."""
+
+    explainer = models.ForeignKey(Explainer, on_delete=models.CASCADE, related_name="variants")
+    audience = models.ForeignKey(Audience, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField()
+
+    class Meta:
+        db_table = "campaigns_explainervariant"  # moved from campaigns: the table keeps its name
+        constraints = [
+            models.UniqueConstraint(
+                fields=["explainer", "audience"], name="one_variant_per_explainer_audience"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.explainer} for {self.audience}"
+
+
+class Scenario(models.Model):
+    """A short card: 'A customer asks …' → 'you …'."""
+
+    explainer = models.ForeignKey(Explainer, on_delete=models.CASCADE, related_name="scenarios")
+    position = models.PositiveIntegerField(default=0)
+    situation = models.CharField(max_length=300)
+    response = models.TextField()
+
+    class Meta:
+        db_table = "campaigns_scenario"  # moved from campaigns: the table keeps its name
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.situation
+
+
+class ExplainerRead(models.Model):
+    explainer = models.ForeignKey(Explainer, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="explainer_reads")
+    first_read_at = models.DateTimeField(default=timezone.now)
+    is_helpful = models.BooleanField(null=True, blank=True)
+    # How far down the page they got, in percent (sent by the page as they scroll; optional).
+    progress = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "campaigns_explainerread"  # moved from campaigns: the table keeps its name
+        constraints = [
+            # Opening twice records one read (get_or_create); readiness counts rows.
+            models.UniqueConstraint(fields=["explainer", "user"], name="one_read_per_explainer_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.explainer}"
+
+
+class ExplainerQuestion(models.Model):
+    """A question an employee asks from an explainer; marketing and IC see it on the campaign page."""
+
+    explainer = models.ForeignKey(Explainer, on_delete=models.CASCADE, related_name="questions")
+    author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    is_anonymous = models.BooleanField("ask anonymously", default=False)
+    text = models.TextField("your question", max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "campaigns_explainerquestion"  # moved from campaigns: the table keeps its name
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def asked_by(self) -> str:
+        if self.is_anonymous or self.author is None:
+            return "Anonymous"
+        return self.author.get_full_name() or self.author.username

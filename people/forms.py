@@ -1,0 +1,142 @@
+"""Forms for audiences and the employee CSV upload."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from people.models import Audience
+
+RULE_EXAMPLES = {
+    "department": "Sales, Support",
+    "team": "North, South",
+    "location": "London, Manchester",
+    "role": "Adviser, Team leader",
+}
+
+
+class AudienceForm(forms.ModelForm):
+    member_emails = forms.CharField(
+        label="Members",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="For an explicit list: one email address per line.",
+    )
+
+    class Meta:
+        model = Audience
+        fields = ["name", "description", "kind", "department", "team", "location", "role"]
+        widgets = {"kind": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            f: f"Comma-separated alternatives, e.g. “{example}”. Leave blank for any."
+            for f, example in RULE_EXAMPLES.items()
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.members: list[User] = []
+        if self.instance.pk and self.instance.kind == Audience.Kind.LIST and not self.is_bound:
+            emails = self.instance.members.order_by("email").values_list("email", flat=True)
+            self.initial["member_emails"] = "\n".join(emails)
+
+    def _clean_rule(self, field: str) -> str:
+        return ", ".join(Audience.split_values(self.cleaned_data.get(field, "")))
+
+    def clean_department(self) -> str:
+        return self._clean_rule("department")
+
+    def clean_team(self) -> str:
+        return self._clean_rule("team")
+
+    def clean_location(self) -> str:
+        return self._clean_rule("location")
+
+    def clean_role(self) -> str:
+        return self._clean_rule("role")
+
+    def clean_member_emails(self) -> str:
+        raw = self.cleaned_data.get("member_emails", "")
+        wanted: list[tuple[int, str]] = []
+        errors: list[str] = []
+        for number, line in enumerate(raw.splitlines(), start=1):
+            email = line.strip().lower()
+            if not email:
+                continue
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.append(f"Line {number}: “{email}” is not an email address.")
+                continue
+            wanted.append((number, email))
+        found = _users_by_email({email for _, email in wanted})
+        seen: set[int] = set()
+        for number, email in wanted:
+            user = found.get(email)
+            if user is None:
+                errors.append(f"Line {number}: nobody has the email address {email}.")
+            elif user.pk not in seen:
+                seen.add(user.pk)
+                self.members.append(user)
+        if errors:
+            raise ValidationError(errors)
+        return raw
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == Audience.Kind.RULE and not any(data.get(f) for f in Audience.RULE_FIELDS):
+            self.add_error(
+                "department", "Give at least one condition (department, team, location or job role)."
+            )
+        if kind == Audience.Kind.LIST and "member_emails" in data and not self.members:
+            self.add_error("member_emails", "Add at least one member, one email address per line.")
+        return data
+
+    def matching_users(self):
+        """Who the cleaned form would hold, without saving (for the preview)."""
+        audience = Audience(**{f: self.cleaned_data.get(f, "") for f in Audience.RULE_FIELDS})
+        if self.cleaned_data.get("kind") == Audience.Kind.LIST:
+            return User.objects.filter(pk__in=[u.pk for u in self.members], is_active=True)
+        return User.objects.filter(audience.rule_q(), is_active=True)
+
+
+def _users_by_email(emails: set[str]) -> dict[str, User]:
+    """Active accounts by lower-case email (or username, which the import sets to the email)."""
+    if not emails:
+        return {}
+    users = (
+        User.objects.annotate(email_l=Lower("email"), username_l=Lower("username"))
+        .filter(Q(email_l__in=emails) | Q(username_l__in=emails), is_active=True)
+        .order_by("-pk")
+    )
+    found: dict[str, User] = {}
+    for user in users:  # newest first, so the oldest account wins a shared address
+        for key in (user.username_l, user.email_l):
+            if key in emails:
+                found[key] = user
+    return found
+
+
+class EmployeeImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: email, first_name, last_name, department, team, location, role, "
+        "manager_email, time_zone. UTF-8, header row first.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError("The file is larger than 5 MB; split it or use manage.py import_employees.")
+        try:
+            self.text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError("The file is not UTF-8 text; save it as “CSV UTF-8”.") from exc
+        return upload

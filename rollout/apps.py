@@ -1,0 +1,24 @@
+"""rollout: the internal rollout plan and the engine that sends it: stages, deliveries, the
+re-planning rules, dispatch, the message composer, Celery tasks, the timeline pages, `dispatch_due`.
+
+May import: core, people, campaigns.
+"""
+
+from django.apps import AppConfig
+
+
+class RolloutConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "rollout"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from campaigns.models import Campaign
+        from core import panels
+        from rollout import plan
+        from rollout.views import rollout_panel_context
+
+        # Every save (form, admin, API, seed) gets a default plan on create and a re-plan after.
+        post_save.connect(plan.plan_campaign, sender=Campaign, dispatch_uid="rollout.plan.plan_campaign")
+        panels.register(panels.Panel("rollout", "rollout/_rollout_panel.html", 50, rollout_panel_context))

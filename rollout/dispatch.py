@@ -1,0 +1,496 @@
+"""The dispatch engine: one tick claims due stages in the database and fans them out.
+
+The database holds the schedule and every claim (shared/RELIABILITY.md): beat only ticks, a tick is
+harmless to run twice or concurrently, and work whose claim went stale (no heartbeat) is taken
+again by a later tick, so a SIGKILLed worker loses nothing.
+
+- A stage is claimed with SELECT … FOR UPDATE SKIP LOCKED inside a transaction (PostgreSQL); on
+  SQLite the IMMEDIATE transaction (settings) takes the write lock up front, which serialises ticks.
+- Every recipient gets a Delivery row before anything is sent, inserted in bulk with
+  ignore_conflicts on the (stage, recipient, channel) unique key: a second insert is a no-op.
+- In-app deliveries are those rows (status sent). Email rows start pending and go out in chunks,
+  one task and one SMTP connection per chunk; each row is marked sent right after the server
+  accepted it, so a kill duplicates at most the one message in flight, with the same Message-ID.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import smtplib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import groupby
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import get_connection
+from django.db import connection as db_connection
+from django.db import transaction
+from django.db.models import Count, F, Q, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from people.models import Audience, EmployeeProfile
+from rollout import composer
+from rollout.models import Delivery, RolloutStage
+from rollout.plan import leak_reason
+
+log = logging.getLogger(__name__)
+User = get_user_model()
+
+EMAIL = EmployeeProfile.Channel.EMAIL.value
+IN_APP = EmployeeProfile.Channel.IN_APP.value
+RUNNING = [Campaign.Status.APPROVED, Campaign.Status.LIVE]
+WAITING = [Delivery.Status.PENDING, Delivery.Status.SENDING]
+# Errors worth another attempt; anything else is a bug and is raised.
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+
+Enqueue = Callable[[list[int]], None]
+
+
+def chunk_size() -> int:
+    return settings.DISPATCH_CHUNK_SIZE
+
+
+def stale_after() -> timedelta:
+    return timedelta(seconds=settings.DISPATCH_STALE_SECONDS)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff: base, 2 * base, 4 * base, ... capped at an hour."""
+    return timedelta(seconds=min(settings.EMAIL_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), 3600))
+
+
+@dataclass
+class TickReport:
+    went_live: int = 0
+    claimed: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    held: list[int] = field(default_factory=list)
+    reclaimed: list[int] = field(default_factory=list)
+    late_deliveries: int = 0
+    released: int = 0
+    chunks: int = 0
+    completed: list[int] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"claimed {len(self.claimed)}, skipped {len(self.skipped)}, held {len(self.held)}, "
+            f"re-claimed {len(self.reclaimed)}, late joiners {self.late_deliveries}, "
+            f"stale deliveries released {self.released}, email chunks {self.chunks}, "
+            f"completed {len(self.completed)}, went live {self.went_live}"
+        )
+
+
+# --- the tick -------------------------------------------------------------------------------------
+
+
+def dispatch_due(now: datetime | None = None, *, enqueue: Enqueue | None = None) -> TickReport:
+    """One tick: claim due stages, resolve recipients, queue email chunks, finish stages that are done.
+
+    `enqueue(delivery_ids)` hands one email chunk to a worker; by default the chunk is sent here.
+    """
+    now = now or timezone.now()
+    enqueue = enqueue or (lambda ids: send_email_chunk(ids))
+    report = TickReport()
+    report.went_live = mark_live(now)
+    report.claimed = claim_due_stages(now, report)
+    report.reclaimed = reclaim_stale_stages(now)
+    for stage_id in report.claimed + report.reclaimed:
+        resolve_recipients(stage_id, now)
+    report.late_deliveries = deliver_to_late_joiners(now, fresh_stage_ids=report.claimed + report.reclaimed)
+    report.released = release_stale_deliveries(now)
+    report.chunks = queue_email_chunks(now, enqueue)
+    report.completed = complete_finished_stages(now)
+    if report.claimed or report.reclaimed or report.chunks or report.completed or report.skipped:
+        log.info("dispatch tick at %s: %s", now.isoformat(), report)
+    return report
+
+
+def mark_live(now: datetime) -> int:
+    """Approved campaigns whose go-live has passed become live (recorded in the change history)."""
+    count = 0
+    for campaign in Campaign.objects.filter(status=Campaign.Status.APPROVED, go_live_at__lte=now):
+        campaign.status = Campaign.Status.LIVE
+        campaign._change_reason = "Status → Live: go-live time reached"
+        campaign.save(update_fields=["status", "updated_at"])
+        count += 1
+    return count
+
+
+def claim_due_stages(now: datetime, report: TickReport) -> list[int]:
+    """Claim the latest due stage of each campaign and audience; earlier due ones are skipped with the reason.
+
+    An earlier due stage is skipped only when later due stages of the same campaign reach all of its
+    audiences: two briefing invitations for different sessions (different audiences) both go out,
+    while a backlog of stages to the same people collapses to the latest.
+    """
+    claimed: list[int] = []
+    with transaction.atomic():
+        due = list(
+            RolloutStage.objects.due(now)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("campaign")
+            .order_by("campaign_id", "send_at", "pk")
+        )
+        changed = []
+        for _, group in groupby(due, key=lambda s: s.campaign_id):
+            *earlier, latest = list(group)
+            to_send = [latest]
+            covered = _audience_ids(latest) if earlier else set()
+            for stage in reversed(earlier):
+                audience_ids = _audience_ids(stage)
+                if audience_ids <= covered:
+                    stage.state = RolloutStage.State.SKIPPED
+                    stage.state_reason = (
+                        f"Skipped: it was overdue together with the later “{latest.get_kind_display()}” stage "
+                        f"(due {latest.send_at:%d %b %Y %H:%M} UTC) to the same people; only the latest "
+                        "overdue stage is sent."
+                    )
+                    report.skipped.append(stage.pk)
+                    changed.append(stage)
+                else:
+                    to_send.append(stage)
+                    covered |= audience_ids
+            for stage in to_send:
+                reason = leak_reason(stage, stage.campaign)
+                if reason or (composer.stage_reveals_details(stage) and stage.campaign.is_embargoed(now)):
+                    stage.state, stage.state_reason = RolloutStage.State.HELD, reason or "Held: embargoed."
+                    report.held.append(stage.pk)
+                else:
+                    stage.state, stage.state_reason = RolloutStage.State.SENDING, ""
+                    stage.claimed_at = stage.heartbeat_at = now
+                    claimed.append(stage.pk)
+                changed.append(stage)
+        if changed:
+            RolloutStage.objects.bulk_update(changed, ["state", "state_reason", "claimed_at", "heartbeat_at"])
+    return claimed
+
+
+def _audience_ids(stage: RolloutStage) -> set[int]:
+    return {audience.pk for audience in stage.target_audiences()}
+
+
+def reclaim_stale_stages(now: datetime) -> list[int]:
+    """SENDING stages whose recipient resolution stopped (no heartbeat) are taken over by this tick."""
+    reclaimed = []
+    stale = RolloutStage.objects.filter(
+        state=RolloutStage.State.SENDING,
+        recipients_resolved_at__isnull=True,
+        heartbeat_at__lt=now - stale_after(),
+    ).values_list("pk", "heartbeat_at")
+    for pk, heartbeat_at in stale:
+        # Compare-and-set on the old heartbeat: of two ticks, exactly one wins.
+        if RolloutStage.objects.filter(pk=pk, heartbeat_at=heartbeat_at).update(heartbeat_at=now) == 1:
+            log.warning("stage %s: resolution went stale (last heartbeat %s); re-claimed", pk, heartbeat_at)
+            reclaimed.append(pk)
+    return reclaimed
+
+
+# --- recipients and delivery rows ---------------------------------------------------------------
+
+
+def channels_for(stage_channels: Iterable[str], preferred: list | None, email: str) -> list[str]:
+    """The stage's channels this person wants (all of them if they want none); email needs an address."""
+    stage_channels = list(stage_channels)
+    wanted = [c for c in stage_channels if not preferred or c in preferred] or stage_channels
+    return [c for c in wanted if c != EMAIL or email]
+
+
+def insert_batch_size() -> int:
+    return settings.DISPATCH_INSERT_BATCH
+
+
+def _insert_deliveries(stage: RolloutStage, recipients, now: datetime) -> int:
+    """Insert this stage's delivery rows for the given users, in batches; existing rows are left alone."""
+    # A semi-join instead of DISTINCT: the audience filter may join (explicit lists), the result must not.
+    people = User.objects.filter(pk__in=recipients.values("pk"))
+    # Preferences as raw text: most people have none, and decoding 100k JSON values costs seconds.
+    rows = people.values_list("pk", "email", Cast("profile__preferred_channels", TextField()))
+    batch: list[Delivery] = []
+    inserted = 0
+    for user_id, email, raw_preferred in rows:
+        preferred = json.loads(raw_preferred) if raw_preferred and raw_preferred != "[]" else None
+        for channel in channels_for(stage.channels, preferred, email):
+            is_in_app = channel == IN_APP
+            batch.append(
+                Delivery(
+                    stage_id=stage.pk,
+                    recipient_id=user_id,
+                    channel=channel,
+                    status=Delivery.Status.SENT if is_in_app else Delivery.Status.PENDING,
+                    sent_at=now if is_in_app else None,
+                    created_at=now,
+                )
+            )
+        if len(batch) >= insert_batch_size():
+            inserted += _flush(stage, batch, now)
+            batch = []
+    if batch:
+        inserted += _flush(stage, batch, now)
+    return inserted
+
+
+def _flush(stage: RolloutStage, batch: list[Delivery], now: datetime) -> int:
+    Delivery.objects.bulk_create(batch, ignore_conflicts=True)
+    RolloutStage.objects.filter(pk=stage.pk).update(heartbeat_at=now)
+    return len(batch)
+
+
+def resolve_recipients(stage_id: int, now: datetime) -> None:
+    """Create every delivery row of a claimed stage (recipients resolved now), then mark it resolved."""
+    try:
+        stage = RolloutStage.objects.select_related("campaign").get(pk=stage_id)
+    except RolloutStage.DoesNotExist:
+        return
+    if stage.state != RolloutStage.State.SENDING:
+        return
+    count = _insert_deliveries(stage, stage.recipients(), now)
+    RolloutStage.objects.filter(pk=stage.pk, state=RolloutStage.State.SENDING).update(
+        recipients_resolved_at=now, heartbeat_at=now
+    )
+    log.info("stage %s: %d delivery row(s) for %s", stage.pk, count, stage.channels)
+
+
+def deliver_to_late_joiners(now: datetime, *, fresh_stage_ids: Iterable[int] = ()) -> int:
+    """People who joined an audience after a stage went out get the latest stage sent to it, once.
+
+    Stages resolved in this very tick (fresh_stage_ids) already have everyone and are not re-scanned.
+    """
+    fresh_stage_ids = set(fresh_stage_ids)
+    stages = (
+        RolloutStage.objects.filter(
+            campaign__status__in=RUNNING,
+            campaign__paused_at__isnull=True,
+            recipients_resolved_at__isnull=False,
+            state__in=[RolloutStage.State.SENT, RolloutStage.State.SENDING],
+        )
+        .select_related("campaign")
+        .prefetch_related("audiences")
+        .order_by("campaign_id", "-send_at", "-pk")
+    )
+    count = 0
+    for _, group in groupby(stages, key=lambda s: s.campaign_id):
+        covered: set[int] = set()
+        for stage in group:  # newest first: each audience is topped up from its latest stage only
+            audiences = stage.target_audiences()
+            fresh = [a for a in audiences if a.pk not in covered]
+            covered.update(a.pk for a in audiences)
+            if fresh and stage.pk not in fresh_stage_ids:
+                newcomers = Audience.users_in(fresh).exclude(deliveries__stage=stage)
+                count += _insert_deliveries(stage, newcomers, now)
+    return count
+
+
+# --- email ----------------------------------------------------------------------------------------
+
+
+def release_stale_deliveries(now: datetime) -> int:
+    """Email rows left 'sending' by a dead worker go back to pending (and will be sent again)."""
+    return Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=now - stale_after()).update(
+        status=Delivery.Status.PENDING,
+        claimed_at=None,
+        last_error="The worker sending this stopped before recording the result; sending again.",
+    )
+
+
+def queue_email_chunks(now: datetime, enqueue: Enqueue) -> int:
+    """Hand pending, due, unclaimed email rows to workers, one chunk (task) per chunk_size rows."""
+    chunks: list[list[int]] = []
+    with transaction.atomic():
+        rows = (
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                status=Delivery.Status.PENDING,
+                channel=EMAIL,
+                stage__campaign__status__in=RUNNING,
+                stage__campaign__paused_at__isnull=True,
+            )
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - stale_after()))
+            .order_by("stage_id", "pk")
+            .values_list("stage_id", "pk")
+        )
+        for _, group in groupby(rows, key=lambda row: row[0]):
+            ids = [pk for _, pk in group]
+            for start in range(0, len(ids), chunk_size()):
+                chunk = ids[start : start + chunk_size()]
+                Delivery.objects.filter(pk__in=chunk).update(claimed_at=now)
+                chunks.append(chunk)
+    for chunk in chunks:  # after commit: a worker must see the claims we just made
+        enqueue(chunk)
+    return len(chunks)
+
+
+def describe_error(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        parts = [
+            f"{code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
+            for code, msg in exc.recipients.values()
+        ]
+        return "Recipient refused: " + "; ".join(parts)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        msg = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
+        return f"{exc.smtp_code} {msg}"
+    return f"{exc.__class__.__name__}: {exc}"
+
+
+def _record_failure(delivery: Delivery, exc: BaseException, now: datetime) -> None:
+    attempts = delivery.attempts + 1
+    gave_up = attempts >= settings.EMAIL_MAX_ATTEMPTS
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.FAILED if gave_up else Delivery.Status.PENDING,
+        attempts=attempts,
+        last_error=describe_error(exc)[:1000],
+        next_attempt_at=None if gave_up else now + retry_delay(attempts),
+        claimed_at=None,
+    )
+    log.warning(
+        "delivery %s (stage %s, user %s): attempt %d failed: %s%s",
+        delivery.pk,
+        delivery.stage_id,
+        delivery.recipient_id,
+        attempts,
+        describe_error(exc),
+        " — giving up" if gave_up else "",
+    )
+
+
+def _release(ids: list[int], now: datetime, exc: BaseException) -> None:
+    """Give claimed rows back untried (the connection broke); a later tick queues them again."""
+    Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.PENDING,
+        claimed_at=None,
+        last_error=describe_error(exc)[:1000],
+        next_attempt_at=now + retry_delay(1),
+    )
+
+
+def _fast_commits(on: bool) -> None:
+    """On PostgreSQL, let the per-message 'sent' commits skip the WAL flush wait while a chunk runs.
+
+    Without it each message waits for an fsync (tens of ms on a busy disk). A killed worker loses
+    nothing (the commit is in the server); only a crash of PostgreSQL itself could forget the last
+    fraction of a second of 'sent' marks, which re-sends those messages: the at-least-once we
+    already accept for email (same Message-ID). SQLite runs WAL with synchronous=NORMAL already.
+    """
+    if db_connection.vendor != "postgresql":
+        return
+    with db_connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF" if on else "RESET synchronous_commit")
+
+
+def send_email_chunk(delivery_ids: list[int], now: datetime | None = None) -> int:
+    """Send one chunk of email deliveries over one connection; returns how many the server accepted."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        claimed = list(
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                pk__in=delivery_ids,
+                status=Delivery.Status.PENDING,
+                channel=EMAIL,
+                stage__campaign__status__in=RUNNING,
+                stage__campaign__paused_at__isnull=True,
+            )
+            .values_list("pk", flat=True)
+        )
+        Delivery.objects.filter(pk__in=claimed).update(status=Delivery.Status.SENDING, claimed_at=now)
+    if not claimed:
+        return 0
+    deliveries = list(
+        Delivery.objects.filter(pk__in=claimed).select_related("recipient__profile").order_by("pk")
+    )
+    stages = {
+        s.pk: s
+        for s in RolloutStage.objects.filter(pk__in={d.stage_id for d in deliveries}).select_related(
+            "campaign__explainer"
+        )
+    }
+    accepted = 0
+    beat_every = max(settings.DISPATCH_STALE_SECONDS / 4, 1)
+    last_beat = time.monotonic()
+    _fast_commits(True)
+    try:
+        connection = get_connection()
+        connection.open()
+    except TRANSIENT_ERRORS as exc:
+        log.warning("email chunk of %d: cannot connect: %s", len(claimed), describe_error(exc))
+        _release(claimed, now, exc)
+        return 0
+    try:
+        for index, delivery in enumerate(deliveries):
+            stage = stages[delivery.stage_id]
+            message = composer.build_email(stage, delivery.recipient, delivery=delivery, at=now)
+            try:
+                sent = connection.send_messages([message])
+            except smtplib.SMTPServerDisconnected as exc:
+                _record_failure(delivery, exc, now)
+                _release([d.pk for d in deliveries[index + 1 :]], now, exc)
+                break
+            except TRANSIENT_ERRORS as exc:
+                _record_failure(delivery, exc, now)
+                continue
+            if sent != 1:
+                _record_failure(delivery, RuntimeError("the mail backend did not accept the message"), now)
+                continue
+            # Marked right after the server's 250: a kill now re-sends at most this one message.
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=Delivery.Status.SENT,
+                sent_at=timezone.now(),
+                attempts=F("attempts") + 1,
+                claimed_at=None,
+                next_attempt_at=None,
+            )
+            accepted += 1
+            if time.monotonic() - last_beat > beat_every:  # keep the rest of the chunk's claim fresh
+                rest = [d.pk for d in deliveries[index + 1 :]]
+                Delivery.objects.filter(pk__in=rest, status=Delivery.Status.SENDING).update(
+                    claimed_at=timezone.now()
+                )
+                last_beat = time.monotonic()
+    finally:
+        _fast_commits(False)
+        try:
+            connection.close()
+        except TRANSIENT_ERRORS:
+            log.info("email chunk: closing the connection failed; the messages are already recorded")
+    complete_finished_stages(timezone.now(), stage_ids=list(stages))
+    return accepted
+
+
+# --- finishing ------------------------------------------------------------------------------------
+
+
+def complete_finished_stages(now: datetime, stage_ids: list[int] | None = None) -> list[int]:
+    """SENDING stages with every row resolved and none waiting become SENT (or FAILED if none went)."""
+    stages = RolloutStage.objects.filter(
+        state=RolloutStage.State.SENDING, recipients_resolved_at__isnull=False
+    ).annotate(
+        waiting=Count("deliveries", filter=Q(deliveries__status__in=WAITING)),
+        sent=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
+        failed=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
+    )
+    if stage_ids is not None:
+        stages = stages.filter(pk__in=stage_ids)
+    done = []
+    for stage in stages:
+        if stage.waiting:
+            continue
+        all_failed = stage.failed and not stage.sent
+        state = RolloutStage.State.FAILED if all_failed else RolloutStage.State.SENT
+        if stage.failed:
+            reason = f"{stage.failed} of {stage.failed + stage.sent} deliveries failed."
+        elif not stage.sent:
+            reason = "Nobody was in the stage's audiences when it was sent."
+        else:
+            reason = ""
+        if RolloutStage.objects.filter(pk=stage.pk, state=RolloutStage.State.SENDING).update(
+            state=state, state_reason=reason, sent_at=now
+        ):
+            done.append(stage.pk)
+    return done

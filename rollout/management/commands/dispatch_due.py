@@ -1,0 +1,25 @@
+"""Run one dispatch tick now, synchronously (what beat triggers every DISPATCH_INTERVAL_SECONDS)."""
+
+from django.core.management.base import BaseCommand
+
+from rollout import dispatch
+
+
+class Command(BaseCommand):
+    help = "Run one dispatch tick now: claim due stages, create deliveries, send email."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="Hand email chunks to Celery workers instead of sending them in this process.",
+        )
+
+    def handle(self, *args, queue: bool = False, **options):
+        enqueue = None
+        if queue:
+            from rollout.tasks import enqueue_email_chunk
+
+            enqueue = enqueue_email_chunk
+        report = dispatch.dispatch_due(enqueue=enqueue)
+        self.stdout.write(f"Dispatch tick: {report}")

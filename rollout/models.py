@@ -1,0 +1,252 @@
+"""The internal rollout plan: staged announcements anchored to go-live, and one delivery per person and channel.
+
+These tables were created by the campaigns app and keep their names (`db_table`).
+"""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import Campaign, Impact
+from people.models import Audience, EmployeeProfile
+
+User = settings.AUTH_USER_MODEL
+
+
+def shift_by_offset(anchor: datetime, offset_minutes: int, tz_name: str) -> datetime:
+    """anchor + offset, where whole days keep the local wall-clock time in tz_name across DST.
+
+    "Go-live - 1 day" for a 09:00 go-live is 09:00 the day before even when clocks changed in
+    between; the part of the offset under a day is elapsed time.
+    """
+    tz = zoneinfo.ZoneInfo(tz_name)
+    sign = -1 if offset_minutes < 0 else 1
+    days, minutes = divmod(abs(offset_minutes), 24 * 60)
+    local = anchor.astimezone(tz)
+    wall = local.replace(tzinfo=None) + timedelta(days=sign * days)
+    shifted = wall.replace(tzinfo=tz).astimezone(zoneinfo.ZoneInfo("UTC"))
+    return shifted + timedelta(minutes=sign * minutes)
+
+
+class RolloutStageQuerySet(models.QuerySet):
+    def due(self, now: datetime) -> RolloutStageQuerySet:
+        """Planned stages whose send time has come, of campaigns that are running and not paused."""
+        return self.filter(
+            state=RolloutStage.State.PLANNED,
+            send_at__lte=now,
+            campaign__status__in=[Campaign.Status.APPROVED, Campaign.Status.LIVE],
+            campaign__paused_at__isnull=True,
+        )
+
+    def unsent(self) -> RolloutStageQuerySet:
+        return self.filter(state__in=[RolloutStage.State.PLANNED, RolloutStage.State.HELD])
+
+    def with_counts(self) -> RolloutStageQuerySet:
+        """Each stage with its delivery counts (sent, failed, pending, read), in the same query."""
+        sent, failed = Delivery.Status.SENT, Delivery.Status.FAILED
+        waiting = [Delivery.Status.PENDING, Delivery.Status.SENDING]
+        return self.annotate(
+            sent_count=models.Count("deliveries", filter=Q(deliveries__status=sent)),
+            failed_count=models.Count("deliveries", filter=Q(deliveries__status=failed)),
+            pending_count=models.Count("deliveries", filter=Q(deliveries__status__in=waiting)),
+            read_count=models.Count("deliveries", filter=Q(deliveries__read_at__isnull=False)),
+        )
+
+
+class RolloutStage(models.Model):
+    """One staged announcement, anchored to go-live by an offset (negative = before)."""
+
+    class Kind(models.TextChoices):
+        EARLY_WARNING = "early_warning", "Early warning"
+        BRIEFING_INVITATION = "briefing_invitation", "Briefing invitation"
+        REMINDER = "reminder", "Reminder"
+        GO_LIVE = "go_live", "Go-live"
+        FOLLOW_UP = "follow_up", "Follow-up"
+        CUSTOM = "custom", "Custom"
+
+    class State(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Skipped"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+        FAILED = "failed", "Failed"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="stages")
+    kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.CUSTOM)
+    offset_minutes = models.IntegerField(help_text="Minutes from go-live; negative is before go-live.")
+    send_at = models.DateTimeField(help_text="go-live + offset, kept in step by RolloutStage.replan.")
+    audiences = models.ManyToManyField(Audience, blank=True, related_name="stages")
+    channels = models.JSONField(default=list)  # EmployeeProfile.Channel values
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    requires_acknowledgement = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PLANNED)
+    state_reason = models.CharField(max_length=300, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Set once every recipient has a Delivery row; a SENDING stage without it is re-claimed when stale.
+    recipients_resolved_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RolloutStageQuerySet.as_manager()
+
+    class Meta:
+        db_table = "campaigns_rolloutstage"  # moved from campaigns: the table keeps its name
+        ordering = ["send_at", "pk"]
+        indexes = [
+            # RolloutStage.objects.due(now): the dispatch tick's hot filter.
+            models.Index(fields=["send_at"], condition=Q(state="planned"), name="stage_planned_send_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign}: {self.get_kind_display()} ({self.offset_label})"
+
+    def save(self, *args, **kwargs) -> None:
+        # An unsent stage's send time always follows go-live; a sent one keeps the time it went out.
+        if self.is_unsent or self.send_at is None:
+            self.send_at = self.compute_send_at()
+        super().save(*args, **kwargs)
+
+    def compute_send_at(self) -> datetime:
+        return shift_by_offset(self.campaign.go_live_at, self.offset_minutes, self.campaign.time_zone)
+
+    def target_audiences(self) -> list[Audience]:
+        """The stage's own audiences, or else the campaign's medium and high impact audiences (now)."""
+        explicit = list(self.audiences.all())
+        if explicit:
+            return explicit
+        impacts = self.campaign.impacts.filter(level__in=[Impact.Level.HIGH, Impact.Level.MEDIUM])
+        return [impact.audience for impact in impacts.select_related("audience")]
+
+    def recipients(self):
+        """Active users the stage goes to, resolved now (audience membership changes over time)."""
+        return Audience.users_in(self.target_audiences())
+
+    @property
+    def is_editable(self) -> bool:
+        return self.is_unsent and self.campaign.is_editable
+
+    @property
+    def offset_label(self) -> str:
+        if self.offset_minutes == 0:
+            return "at go-live"
+        days, rest = divmod(abs(self.offset_minutes), 24 * 60)
+        hours, minutes = divmod(rest, 60)
+        parts = [
+            f"{n} {unit}{'s' if n != 1 else ''}"
+            for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"))
+            if n
+        ]
+        return " ".join(parts) + (" before go-live" if self.offset_minutes < 0 else " after go-live")
+
+    @property
+    def is_unsent(self) -> bool:
+        return self.state in (self.State.PLANNED, self.State.HELD)
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def in_app_for(self, user) -> DeliveryQuerySet:
+        return self.filter(
+            recipient=user, channel=EmployeeProfile.Channel.IN_APP, status=Delivery.Status.SENT
+        )
+
+    def unread(self) -> DeliveryQuerySet:
+        return self.filter(read_at__isnull=True)
+
+    def newest_first(self) -> DeliveryQuerySet:
+        return self.order_by("-sent_at", "-pk")
+
+
+class Delivery(models.Model):
+    """One announcement to one person on one channel: exists before the send, updated after."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    stage = models.ForeignKey(RolloutStage, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(max_length=10, choices=EmployeeProfile.Channel.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    message_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When a tick queued it or a chunk task took it; a stale claim is taken again by a later tick.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        db_table = "campaigns_delivery"  # moved from campaigns: the table keeps its name
+        verbose_name_plural = "deliveries"
+        constraints = [
+            # dispatch inserts deliveries with ignore_conflicts; this makes a second insert a no-op.
+            models.UniqueConstraint(
+                fields=["stage", "recipient", "channel"], name="one_delivery_per_stage_recipient_channel"
+            ),
+        ]
+        indexes = [
+            # The email sender picks up work by stage among pending/sending rows.
+            models.Index(fields=["stage", "status"], condition=~Q(status="sent"), name="delivery_unsent"),
+            # The inbox: a person's in-app deliveries, newest first.
+            models.Index(fields=["recipient", "channel", "-sent_at"], name="delivery_inbox"),
+            # dispatch.queue_email_chunks: pending email whose retry time has come.
+            models.Index(
+                fields=["next_attempt_at"], condition=Q(status="pending"), name="delivery_pending_retry"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage} → {self.recipient} ({self.channel})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inbox_item", args=[self.pk])
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    @property
+    def has_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+    @property
+    def asks_acknowledgement(self) -> bool:
+        return self.stage.requires_acknowledgement
+
+    def mark_read(self, at: datetime | None = None) -> None:
+        """Record the first opening only; a second opening changes nothing."""
+        at = at or timezone.now()
+        if self.read_at is None and Delivery.objects.filter(pk=self.pk, read_at=None).update(read_at=at):
+            self.read_at = at
+
+    def acknowledge(self, at: datetime | None = None) -> bool:
+        """Record the acknowledgement once; True when this call recorded it."""
+        if not self.asks_acknowledgement:
+            raise ValidationError("This announcement does not ask for an acknowledgement.")
+        at = at or timezone.now()
+        self.mark_read(at)
+        recorded = Delivery.objects.filter(pk=self.pk, acknowledged_at=None).update(acknowledged_at=at) == 1
+        if recorded:
+            self.acknowledged_at = at
+        return recorded

@@ -1,0 +1,55 @@
+"""The tick runs a fixed number of queries per chunk, whatever the number of recipients."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from math import ceil
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+
+from people.models import EmployeeProfile
+from rollout import dispatch
+from rollout.models import Delivery
+from rollout.tests.engine import GO_LIVE
+
+pytestmark = pytest.mark.django_db
+
+CHUNK = 50  # rows per INSERT stay under SQLite's bound-parameter limit, so one INSERT per chunk
+EARLY = GO_LIVE - timedelta(days=14)
+TICK_BASE_QUERIES = 19  # claim, resolve, late joiners, queue, complete: independent of size
+
+
+def add_sales_people(n: int) -> None:
+    users = User.objects.bulk_create([User(username=f"u{i}", email=f"u{i}@example.com") for i in range(n)])
+    EmployeeProfile.objects.bulk_create([EmployeeProfile(user=u, department="Sales") for u in users])
+
+
+@pytest.mark.parametrize("recipients", [10, 1000])
+def test_tick_query_count_grows_only_with_chunks(recipients, running, settings, django_assert_num_queries):
+    settings.DISPATCH_CHUNK_SIZE = settings.DISPATCH_INSERT_BATCH = CHUNK
+    add_sales_people(recipients)
+    people = recipients + 1  # and Emma (the `running` fixture)
+    rows = 2 * people  # in-app + email each
+    per_chunk = 2 * ceil(rows / CHUNK) + ceil(people / CHUNK)  # insert + heartbeat; email claim
+    queued: list = []
+    with django_assert_num_queries(TICK_BASE_QUERIES + per_chunk):
+        dispatch.dispatch_due(EARLY, enqueue=queued.append)
+    assert Delivery.objects.count() == rows
+    assert len(queued) == ceil(people / CHUNK)
+
+
+@pytest.mark.parametrize("recipients", [10, 50])
+def test_email_chunk_runs_fixed_queries_plus_one_per_message(
+    recipients, running, settings, django_assert_num_queries
+):
+    settings.DISPATCH_CHUNK_SIZE = CHUNK
+    add_sales_people(recipients - 1)  # and Emma
+    queued: list = []
+    dispatch.dispatch_due(EARLY, enqueue=queued.append)
+    # savepoint, claim (select + update), release, load rows, load stage, one update per accepted
+    # message, completion (select + update); on PostgreSQL also SET/RESET synchronous_commit
+    fixed = 8 + (2 if connection.vendor == "postgresql" else 0)
+    with django_assert_num_queries(fixed + recipients):
+        assert dispatch.send_email_chunk(queued[0], now=EARLY) == recipients

@@ -1,0 +1,165 @@
+"""The rollout timeline on the campaign page, and IC's stage editing, preview, test send, pause/resume.
+
+IC plans the rollout; marketing sees the timeline read-only (the panel) and may preview stages.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from campaigns.models import Campaign, Impact
+from people import roles
+from rollout import composer
+from rollout import plan as rollout
+from rollout.forms import StageForm
+from rollout.models import Delivery, RolloutStage
+
+
+def _get_campaign_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> Campaign:
+    """The campaign if this person may see its rollout (or plan it, with edit=True); 403/404 otherwise."""
+    if not roles.can_manage_campaigns(request.user):
+        raise PermissionDenied("The rollout is for marketing and internal communications.")
+    campaign = get_object_or_404(Campaign, pk=pk)
+    if not Campaign.objects.visible_to(request.user).filter(pk=pk).exists():
+        raise PermissionDenied("This campaign belongs to another team.")
+    if edit and not roles.is_ic(request.user):
+        raise PermissionDenied("Only internal communications plan the rollout.")
+    if edit and not campaign.is_editable:
+        raise PermissionDenied("This campaign is closed or cancelled.")
+    return campaign
+
+
+def _get_stage_for_user(request: HttpRequest, pk: int, stage_pk: int, *, edit: bool = False) -> RolloutStage:
+    campaign = _get_campaign_for_user(request, pk, edit=edit)
+    stage = get_object_or_404(RolloutStage, pk=stage_pk, campaign=campaign)
+    stage.campaign = campaign
+    if edit and not stage.is_unsent:
+        raise PermissionDenied("Only stages that have not been sent can be changed.")
+    return stage
+
+
+def rollout_panel_context(request: HttpRequest, campaign: Campaign) -> dict | None:
+    """The timeline panel (4 queries whatever the number of stages or deliveries)."""
+    if not roles.can_manage_campaigns(request.user):
+        return None
+    stages = list(campaign.stages.with_counts().prefetch_related("audiences").order_by("send_at", "pk"))
+    impacts = campaign.impacts.filter(level__in=[Impact.Level.HIGH, Impact.Level.MEDIUM])
+    failures = list(
+        Delivery.objects.filter(stage__campaign=campaign, status=Delivery.Status.FAILED)
+        .select_related("recipient", "stage")
+        .order_by("-pk")[:10]
+    )
+    return {
+        "campaign": campaign,
+        "stages": stages,
+        "default_audiences": [i.audience.name for i in impacts.select_related("audience")],
+        "failures": failures,
+        "can_plan": roles.is_ic(request.user) and campaign.is_editable,
+    }
+
+
+def _stage_form_page(request: HttpRequest, campaign: Campaign, stage: RolloutStage | None) -> HttpResponse:
+    form = StageForm(request.POST or None, instance=stage, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        rollout.replan(campaign)  # an edit may now need holding, or no longer need it
+        messages.success(request, f"Stage “{saved.get_kind_display()}” saved ({saved.offset_label}).")
+        return redirect(campaign.get_absolute_url() + "#rollout-h")
+    return render(request, "rollout/stage_form.html", {"campaign": campaign, "form": form, "stage": stage})
+
+
+@login_required
+def stage_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _stage_form_page(request, _get_campaign_for_user(request, pk, edit=True), None)
+
+
+@login_required
+def stage_edit(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
+    stage = _get_stage_for_user(request, pk, stage_pk, edit=True)
+    return _stage_form_page(request, stage.campaign, stage)
+
+
+@login_required
+@require_POST
+def stage_delete(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
+    stage = _get_stage_for_user(request, pk, stage_pk, edit=True)
+    stage.delete()
+    messages.success(request, f"Stage “{stage.get_kind_display()}” removed.")
+    return redirect(stage.campaign.get_absolute_url() + "#rollout-h")
+
+
+@login_required
+def stage_preview(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
+    """The stage as one recipient will read it at its send time (details only if the embargo has lifted)."""
+    stage = _get_stage_for_user(request, pk, stage_pk)
+    users = get_user_model().objects.select_related("profile")
+    candidates = list(stage.recipients().select_related("profile").order_by("first_name", "username")[:200])
+    recipient, error = request.user, ""
+    chosen = request.GET.get("recipient", "")
+    if chosen:
+        found = users.filter(pk=chosen).first() if chosen.isdigit() else None
+        if found is None:
+            error = "Choose a person from the list."
+        else:
+            recipient = found
+    if all(u.pk != recipient.pk for u in candidates):
+        candidates.insert(0, recipient)
+    at = stage.sent_at or stage.send_at
+    rendered = composer.render_stage(stage, recipient, at=at)
+    return render(
+        request,
+        "rollout/stage_preview.html",
+        {
+            "campaign": stage.campaign,
+            "stage": stage,
+            "recipient": recipient,
+            "candidates": candidates,
+            "rendered": rendered,
+            "at": at,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def stage_test_send(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
+    """Email the stage, as it will read at its send time, to the signed-in IC person only."""
+    stage = _get_stage_for_user(request, pk, stage_pk)
+    if not roles.is_ic(request.user):
+        raise PermissionDenied("Only internal communications send test messages.")
+    if not request.user.email:
+        messages.error(request, "Your account has no email address to send the test to.")
+    else:
+        composer.build_email(stage, request.user, at=stage.sent_at or stage.send_at, test=True).send()
+        messages.success(request, f"Test of “{stage.get_kind_display()}” sent to {request.user.email}.")
+    return redirect(stage.campaign.get_absolute_url() + "#rollout-h")
+
+
+@login_required
+@require_POST
+def campaign_pause(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _get_campaign_for_user(request, pk, edit=True)
+    if not campaign.is_paused:
+        rollout.pause(campaign)
+        messages.success(request, "Rollout paused: nothing more is sent until you resume.")
+    return redirect(campaign.get_absolute_url() + "#rollout-h")
+
+
+@login_required
+@require_POST
+def campaign_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _get_campaign_for_user(request, pk, edit=True)
+    if campaign.is_paused:
+        rollout.resume(campaign)
+        messages.success(
+            request, "Rollout resumed. If several stages fell due meanwhile, only the latest is sent."
+        )
+    return redirect(campaign.get_absolute_url() + "#rollout-h")
