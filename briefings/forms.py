@@ -14,9 +14,9 @@ from briefings.models import Briefing, Feedback, Invitation
 from campaigns.models import Campaign
 from campaigns.warnings import ConflictWarningMixin
 from people import roles
-from people.models import Audience
+from people.models import Audience, time_zone_names
 
-TIME_ZONES = sorted(zoneinfo.available_timezones())
+TIME_ZONES = sorted(time_zone_names())
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
