@@ -49,6 +49,11 @@ if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production-campaignhub-0123456789"
+if len(SECRET_KEY) < 50 and not (DEBUG or TESTING):
+    # Django's own check (security.W009) only warns, and only under `check --deploy`.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be at least 50 characters when DEBUG is off (it has {len(SECRET_KEY)})."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 SITE_URL = env.url("SITE_URL", default="http://127.0.0.1:8000").geturl().rstrip("/")
@@ -138,15 +143,16 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "filesystem://"
+    # Every folder the transport uses, exchange tables (control_folder) included: kombu's default for
+    # those is `control/` in the working directory. campaignhub/celery.py creates them on first use.
     _broker_dir = Path(env.str("CELERY_FILESYSTEM_DIR", default=str(VAR_DIR / "broker")))
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
-    for _sub in ("out", "processed"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
 
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
@@ -155,16 +161,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # fan-out chunks are long; do not hoard t
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-DISPATCH_INTERVAL_SECONDS = env.int("DISPATCH_INTERVAL_SECONDS", default=30)
+DISPATCH_INTERVAL_SECONDS = _int("DISPATCH_INTERVAL_SECONDS", default=30)
 if DISPATCH_INTERVAL_SECONDS < 1:
     raise ImproperlyConfigured("DISPATCH_INTERVAL_SECONDS must be at least 1.")
 # Dispatch engine (campaigns/dispatch.py): email rows per chunk task, seconds without a heartbeat
 # before a claim counts as abandoned (must exceed EMAIL_TIMEOUT), and email retry policy.
-DISPATCH_CHUNK_SIZE = env.int("DISPATCH_CHUNK_SIZE", default=500)
-DISPATCH_INSERT_BATCH = env.int("DISPATCH_INSERT_BATCH", default=5000)  # delivery rows per INSERT
-DISPATCH_STALE_SECONDS = env.int("DISPATCH_STALE_SECONDS", default=300)
-EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
-EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=60)
+DISPATCH_CHUNK_SIZE = _int("DISPATCH_CHUNK_SIZE", default=500)
+DISPATCH_INSERT_BATCH = _int("DISPATCH_INSERT_BATCH", default=5000)  # delivery rows per INSERT
+DISPATCH_STALE_SECONDS = _int("DISPATCH_STALE_SECONDS", default=300)
+EMAIL_MAX_ATTEMPTS = _int("EMAIL_MAX_ATTEMPTS", default=5)
+EMAIL_RETRY_BASE_SECONDS = _int("EMAIL_RETRY_BASE_SECONDS", default=60)
 if min(DISPATCH_CHUNK_SIZE, DISPATCH_INSERT_BATCH, EMAIL_MAX_ATTEMPTS) < 1 or DISPATCH_STALE_SECONDS < 4:
     raise ImproperlyConfigured(
         "DISPATCH_CHUNK_SIZE and EMAIL_MAX_ATTEMPTS >= 1, DISPATCH_STALE_SECONDS >= 4."
@@ -188,7 +194,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- Planning --------------------------------------------------------------------------------
 # Announcements per audience per week before the load page and the forms warn; an audience may
 # override it (planning.AudienceCap, in the admin).
-PLANNING_WEEKLY_CAP = env.int("PLANNING_WEEKLY_CAP", default=3)
+PLANNING_WEEKLY_CAP = _int("PLANNING_WEEKLY_CAP", default=3)
 if PLANNING_WEEKLY_CAP < 1:
     raise ImproperlyConfigured("PLANNING_WEEKLY_CAP must be at least 1.")
 
@@ -201,6 +207,11 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="campaignhub@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = _int("EMAIL_TIMEOUT", default=30)
+if DISPATCH_STALE_SECONDS <= EMAIL_TIMEOUT:
+    # A chunk blocked on a slow SMTP server would look abandoned and be re-claimed mid-send.
+    raise ImproperlyConfigured(
+        f"DISPATCH_STALE_SECONDS ({DISPATCH_STALE_SECONDS}) must be longer than EMAIL_TIMEOUT ({EMAIL_TIMEOUT})."
+    )
 
 # --- Auth ------------------------------------------------------------------------------------
 LOGIN_URL = "login"
