@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served locally: no CDN needed
     "simple_history",
     "csp",
+    "axes",
     "campaigns",
     "briefings",
     "planning",
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "campaigns.middleware.UserTimezoneMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "campaignhub.urls"
@@ -220,6 +222,26 @@ if DISPATCH_STALE_SECONDS <= EMAIL_TIMEOUT:
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Sign-in throttling (django-axes) on /accounts/login/ and /admin/login/: LOGIN_FAILURE_LIMIT failed
+# attempts for one username from one address lock that pair out for LOGIN_LOCKOUT_MINUTES; every
+# failure and lockout is logged (logger "axes") and kept in the admin (Axes > Access attempts).
+# The address is REMOTE_ADDR: behind a proxy that is the proxy's, so the lockout acts per username.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before checking a password
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = _int("LOGIN_FAILURE_LIMIT", default=5)
+_lockout_minutes = _int("LOGIN_LOCKOUT_MINUTES", default=15)
+if min(AXES_FAILURE_LIMIT, _lockout_minutes) < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES must be at least 1.")
+AXES_COOLOFF_TIME = timedelta(minutes=_lockout_minutes)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A failure during the lockout does not restart it: the wait the page promises holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Name the username and address in the audit line (axes masks both by default); passwords stay masked.
+AXES_SENSITIVE_PARAMETERS = []
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
