@@ -18,8 +18,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from core.time_zones import time_zone_names
 from people import roles
-from people.models import EmployeeProfile, time_zone_names
+from people.models import EmployeeProfile
 
 COLUMNS = (
     "email",

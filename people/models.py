@@ -6,7 +6,6 @@ people/migrations/0001_initial.py.
 
 from __future__ import annotations
 
-import functools
 import zoneinfo
 
 from django.conf import settings
@@ -15,18 +14,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.time_zones import time_zone_names
+
 User = settings.AUTH_USER_MODEL
-
-
-# Files in the system's zone database that are not places: "localtime" is a link to whatever zone
-# the server runs in, "Factory" a placeholder. Neither may be offered, imported or stored.
-NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
-
-
-@functools.cache
-def time_zone_names() -> frozenset[str]:
-    """The IANA zones people may choose (for lists and validation alike)."""
-    return frozenset(zoneinfo.available_timezones() - NOT_PLACES)
 
 
 def validate_time_zone(value: str) -> None:
