@@ -48,7 +48,7 @@ def test_missing_secret_key_with_debug_off_fails_at_start():
 
 @pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "localtime"])
 def test_unknown_time_zone_fails_at_start(zone):
-    """ "localtime" is a file in the zone database, not a place: it would follow the server's clock."""
+    """The "localtime" file in the zone database is not a place: it follows the server's clock."""
     result = run_manage("check", **production_env(TIME_ZONE=zone))
     assert result.returncode != 0
     assert f"ImproperlyConfigured: TIME_ZONE '{zone}' is not a known IANA time zone." in result.stderr
