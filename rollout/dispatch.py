@@ -177,18 +177,20 @@ def _audience_ids(stage: RolloutStage) -> set[int]:
 
 def reclaim_stale_stages(now: datetime) -> list[int]:
     """SENDING stages whose recipient resolution stopped (no heartbeat) are taken over by this tick."""
-    reclaimed = []
     stale = RolloutStage.objects.filter(
         state=RolloutStage.State.SENDING,
         recipients_resolved_at__isnull=True,
         heartbeat_at__lt=now - stale_after(),
     ).values_list("pk", "heartbeat_at")
-    for pk, heartbeat_at in stale:
-        # Compare-and-set on the old heartbeat: of two ticks, exactly one wins.
-        if RolloutStage.objects.filter(pk=pk, heartbeat_at=heartbeat_at).update(heartbeat_at=now) == 1:
-            log.warning("stage %s: resolution went stale (last heartbeat %s); re-claimed", pk, heartbeat_at)
-            reclaimed.append(pk)
-    return reclaimed
+    return [pk for pk, heartbeat_at in list(stale) if take_over_stale_stage(pk, heartbeat_at, now)]
+
+
+def take_over_stale_stage(pk: int, seen_heartbeat_at: datetime, now: datetime) -> bool:
+    """Compare-and-set on the heartbeat this tick saw: of two ticks that saw it, exactly one wins."""
+    if RolloutStage.objects.filter(pk=pk, heartbeat_at=seen_heartbeat_at).update(heartbeat_at=now) != 1:
+        return False
+    log.warning("stage %s: resolution went stale (last heartbeat %s); re-claimed", pk, seen_heartbeat_at)
+    return True
 
 
 # --- recipients and delivery rows ---------------------------------------------------------------
