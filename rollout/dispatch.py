@@ -334,7 +334,9 @@ def deliver_to_late_joiners(now: datetime, *, fresh_stage_ids: Iterable[int] = (
             audiences = stage.target_audiences()
             fresh = [a for a in audiences if a.pk not in covered]
             covered.update(a.pk for a in audiences)
-            if fresh and stage.pk not in fresh_stage_ids:
+            # Not while the details are under embargo again (it was extended): they get it once it lifts.
+            held = composer.stage_reveals_details(stage) and stage.campaign.is_embargoed(now)
+            if fresh and stage.pk not in fresh_stage_ids and not held:
                 newcomers = Audience.users_in(fresh).exclude(deliveries__stage=stage)
                 count += _insert_deliveries(stage, newcomers, now)
     return count

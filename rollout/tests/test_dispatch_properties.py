@@ -109,6 +109,10 @@ def _run(ops, owner, sales) -> None:
 @given(ops=operations)
 # A stage sent after the embargo lifted, then go-live (and the embargo) moved later: not a leak.
 @example(ops=[("embargo_lead", 2), ("tick_at_stage", 3), ("move", 2)])
+# Details sent after the embargo lifted, then the embargo extended: a late joiner must wait for it.
+@example(
+    ops=[("embargo_lead", 2), ("tick_at_stage", 3), ("embargo_lead", 0), ("join", 0), ("tick", STEPS[0])]
+)
 def test_any_sequence_of_moves_pauses_and_ticks_keeps_the_sending_rules(ops, marketing, sales):
     with transaction.atomic():
         _run(ops, marketing, sales)
