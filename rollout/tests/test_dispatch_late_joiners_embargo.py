@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from campaigns.models import Delivery, RolloutStage
-from campaigns.tests.engine import GO_LIVE, tick
+from rollout.models import Delivery, RolloutStage
+from rollout.tests.engine import GO_LIVE, tick
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection
 
-from campaigns import dispatch, rollout
-from campaigns.models import Campaign, Delivery, RolloutStage
-from campaigns.tests.engine import GO_LIVE, stage_of, tick
+from campaigns.models import Campaign
+from rollout import dispatch, plan
+from rollout.models import Delivery, RolloutStage
+from rollout.tests.engine import GO_LIVE, stage_of, tick
 from tests.conftest import RecordingHandler, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,7 +50,7 @@ class PausingHandler(RecordingHandler):
 
     def _pause(self) -> None:
         try:
-            rollout.pause(Campaign.objects.get(pk=self.campaign_id))
+            plan.pause(Campaign.objects.get(pk=self.campaign_id))
             self.received_when_paused = self.count
         finally:
             connection.close()  # this thread's own connection
@@ -117,7 +118,7 @@ def test_it_sends_nothing_more_while_paused(fanout, smtp, running):
 def test_it_sends_the_interrupted_remainder_at_resume_when_no_later_stage_is_due(fanout, smtp, running):
     people, chunks = fanout
     paused_mid_fanout(smtp, chunks)
-    rollout.resume(Campaign.objects.get(pk=running.pk))
+    plan.resume(Campaign.objects.get(pk=running.pk))
     tick(EARLY + timedelta(days=1))
     assert smtp.received_by() == Counter({person.email: 1 for person in people})
     assert stage_of(running, Kind.EARLY_WARNING).state == State.SENT
@@ -129,7 +130,7 @@ def test_it_skips_the_interrupted_remainder_when_a_later_stage_reaches_the_same_
     people, chunks = fanout
     paused_mid_fanout(smtp, chunks)
     before_resume = smtp.received_by()
-    rollout.resume(Campaign.objects.get(pk=running.pk))
+    plan.resume(Campaign.objects.get(pk=running.pk))
     tick(INVITATION)  # the briefing invitation fell due while paused
     in_the_resume_burst = smtp.received_by() - before_resume
     assert in_the_resume_burst == Counter({person.email: 1 for person in people}), "two messages at once"

@@ -13,9 +13,9 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from campaigns import dispatch
-from campaigns.models import Delivery, RolloutStage
-from campaigns.tests.engine import GO_LIVE, stage_of, tick
+from rollout import dispatch
+from rollout.models import Delivery, RolloutStage
+from rollout.tests.engine import GO_LIVE, stage_of, tick
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
