@@ -13,7 +13,6 @@ class BriefingsConfig(AppConfig):
     name = "briefings"
 
     def ready(self) -> None:
-        from briefings import admin_extra  # noqa: F401  (admin for the models this app added)
         from briefings.models import faq_pairs
         from briefings.navigation import pending_answers
         from briefings.notices import invitation_attachments

@@ -8,29 +8,33 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from briefings import ics
-from briefings.models import Briefing, CalendarFeed, Invitation
+from briefings.models import Briefing, Invitation
 from campaigns.models import Campaign
+from people.models import CalendarFeed
 from rollout.models import Delivery
+
+BRIEFINGS = CalendarFeed.Kind.BRIEFINGS
 
 
 # --- calendars -------------------------------------------------------------------------------
 @login_required
 def calendar_settings(request: HttpRequest) -> HttpResponse:
-    feed = CalendarFeed.objects.filter(user=request.user).first()
-    url = settings.SITE_URL + feed.get_absolute_url() if feed else None
+    feed = CalendarFeed.of(request.user, BRIEFINGS)
+    url = settings.SITE_URL + reverse("briefing_feed", args=[feed.token]) if feed else None
     return render(request, "briefings/calendar_settings.html", {"feed": feed, "feed_url": url})
 
 
 @login_required
 @require_POST
 def calendar_regenerate(request: HttpRequest) -> HttpResponse:
-    had = CalendarFeed.objects.filter(user=request.user).exists()
-    CalendarFeed.regenerate(request.user)
+    had = CalendarFeed.of(request.user, BRIEFINGS) is not None
+    CalendarFeed.regenerate(request.user, BRIEFINGS)
     messages.success(
         request, "New calendar address created." + (" The old one no longer works." if had else "")
     )
@@ -40,7 +44,7 @@ def calendar_regenerate(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def calendar_revoke(request: HttpRequest) -> HttpResponse:
-    CalendarFeed.revoke(request.user)
+    CalendarFeed.revoke(request.user, BRIEFINGS)
     messages.success(request, "Calendar feed turned off: the address no longer works.")
     return redirect("calendar_settings")
 
@@ -49,10 +53,9 @@ def calendar_revoke(request: HttpRequest) -> HttpResponse:
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A person's briefings and warned-of go-lives, by secret address: no session, 404 for any bad token."""
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if feed is None or not feed.user.is_active:
+    user = CalendarFeed.owner_of(token, BRIEFINGS)
+    if user is None:
         raise Http404("No such calendar.")
-    user = feed.user
     since = timezone.now() - timezone.timedelta(days=90)
     attending = Invitation.objects.filter(briefing=OuterRef("pk"), user=user).exclude(rsvp=Invitation.Rsvp.NO)
     briefings = (

@@ -6,7 +6,6 @@ The rules live here in product words: `Briefing.objects.visible_to(user)`, `brie
 
 from __future__ import annotations
 
-import secrets
 import uuid
 import zoneinfo
 from datetime import datetime, timedelta
@@ -583,34 +582,6 @@ def answered_questions(campaign: Campaign) -> list[dict]:
     """
     rows = Feedback.objects.for_campaign(campaign).answered().order_by("answered_at", "id")
     return [{"question": f.question, "answer": f.answer, "answered_at": f.answered_at} for f in rows]
-
-
-class CalendarFeed(models.Model):
-    """A person's secret calendar feed address; deleting the row revokes it."""
-
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed")
-    token = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"Calendar feed of {self.user}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("briefing_feed", args=[self.token])
-
-    @staticmethod
-    def new_token() -> str:
-        return secrets.token_urlsafe(32)
-
-    @classmethod
-    def regenerate(cls, user) -> CalendarFeed:
-        """A new secret for this person; the old address stops working at once."""
-        feed, _ = cls.objects.update_or_create(user=user, defaults={"token": cls.new_token()})
-        return feed
-
-    @classmethod
-    def revoke(cls, user) -> None:
-        cls.objects.filter(user=user).delete()
 
 
 def coverage(campaign: Campaign) -> list[dict]:

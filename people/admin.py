@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from people.models import Audience, EmployeeProfile, MarcomTeam
+from people.models import Audience, CalendarFeed, EmployeeProfile, MarcomTeam
 
 
 @admin.register(Audience)
@@ -27,3 +27,21 @@ class MarcomTeamAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["user__username"]
+    exclude = ["token"]  # a secret address: admins revoke (delete) it, they never need to read it
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "kind", "created_at"] if obj else ["created_at"]
+
+    def save_model(self, request, obj: CalendarFeed, form, change: bool) -> None:
+        if not obj.token:
+            obj.token = CalendarFeed.new_token()
+        super().save_model(request, obj, form, change)

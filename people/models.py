@@ -6,6 +6,7 @@ people/migrations/0001_initial.py.
 
 from __future__ import annotations
 
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -211,3 +212,52 @@ class Audience(models.Model):
     def sample(self, limit: int = 10):
         """The first people in the audience by name (for the audience page)."""
         return self.users().select_related("profile").order_by("last_name", "first_name", "pk")[:limit]
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar-feed address (calendar apps cannot sign in); deleting the row revokes it.
+
+    One model for every feed a person can subscribe to; `kind` says which calendar it opens.
+    """
+
+    class Kind(models.TextChoices):
+        BRIEFINGS = "briefings", "My briefings"
+        PLANNING = "planning", "Comms calendar"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="calendar_feeds")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    token = models.CharField(max_length=64, unique=True)  # the feed views look a feed up by it
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # regenerate() replaces a person's feed of a kind in place: one row, so one live address.
+            models.UniqueConstraint(fields=["user", "kind"], name="one_calendar_feed_per_person_and_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} feed of {self.user}"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @classmethod
+    def of(cls, user, kind: str) -> CalendarFeed | None:
+        return cls.objects.filter(user=user, kind=kind).first()
+
+    @classmethod
+    def owner_of(cls, token: str, kind: str):
+        """The active person whose feed of this kind has this secret, or None."""
+        feed = cls.objects.select_related("user").filter(token=token, kind=kind).first()
+        return feed.user if feed is not None and feed.user.is_active else None
+
+    @classmethod
+    def regenerate(cls, user, kind: str) -> CalendarFeed:
+        """A new secret for this person; the old address stops working at once."""
+        feed, _ = cls.objects.update_or_create(user=user, kind=kind, defaults={"token": cls.new_token()})
+        return feed
+
+    @classmethod
+    def revoke(cls, user, kind: str) -> None:
+        cls.objects.filter(user=user, kind=kind).delete()

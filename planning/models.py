@@ -5,7 +5,6 @@ Planning reads campaigns and briefings; neither imports planning.
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime
 
 from django.conf import settings
@@ -129,18 +128,3 @@ class DigestLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.last_digest_on}"
-
-
-class PlanningFeed(models.Model):
-    """A secret address for one IC person's comms-calendar .ics feed (calendar apps cannot sign in)."""
-
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="planning_feed")
-    token = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"Calendar feed of {self.user}"
-
-    @staticmethod
-    def new_token() -> str:
-        return secrets.token_urlsafe(32)

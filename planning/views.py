@@ -28,10 +28,10 @@ from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
 from people import roles
-from people.models import Audience
+from people.models import Audience, CalendarFeed
 from planning import calendar_feed, load
 from planning.forms import CalendarFilterForm, CommsItemForm, ReadinessThresholdForm
-from planning.models import CommsItem, PlanningFeed, ReadinessThreshold
+from planning.models import CommsItem, ReadinessThreshold
 from planning.readiness import readiness_for
 
 MONTH_CELL_LIMIT = 4  # entries drawn per day in the month grid; the rest are behind "N more"
@@ -210,7 +210,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
             "view_urls": [(v, label, link(view=v, date=anchor.isoformat())) for v, label in form.VIEWS],
             "week_url": lambda d: link(view="week", date=d.isoformat()),
             "is_ic": viewer.is_ic,
-            "feed": PlanningFeed.objects.filter(user=request.user).first() if viewer.is_ic else None,
+            "feed": CalendarFeed.of(request.user, CalendarFeed.Kind.PLANNING) if viewer.is_ic else None,
         },
     )
 
@@ -219,10 +219,9 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
     """The calendar as iCalendar, for IC: by the secret feed address (?token=) or a signed-in session."""
     token = request.GET.get("token", "")
     if token:
-        feed = PlanningFeed.objects.select_related("user").filter(token=token).first()
-        if feed is None or not feed.user.is_active:
+        user = CalendarFeed.owner_of(token, CalendarFeed.Kind.PLANNING)
+        if user is None:
             raise Http404("No such calendar feed.")
-        user = feed.user
     elif request.user.is_authenticated:
         user = request.user
     else:
@@ -241,7 +240,7 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
 def calendar_feed_reset(request: HttpRequest) -> HttpResponse:
     """Create the feed address, or replace it (the old one stops working at once)."""
     _require_ic(request)
-    PlanningFeed.objects.update_or_create(user=request.user, defaults={"token": PlanningFeed.new_token()})
+    CalendarFeed.regenerate(request.user, CalendarFeed.Kind.PLANNING)
     messages.success(request, "Your calendar feed address is ready. Any older address no longer works.")
     return redirect("calendar")
 

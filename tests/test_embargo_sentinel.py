@@ -268,11 +268,8 @@ def add_briefing(world: World, audience, employee) -> None:
     briefing.audiences.add(audience)
     apps.get_model("briefings", "Invitation").objects.create(briefing=briefing, user=employee)
     world.extra["briefing"] = briefing
-    try:
-        feed_model = apps.get_model("briefings", "CalendarFeed")
-    except LookupError:
-        return
-    world.extra["feed_token"] = feed_model.regenerate(employee).token
+    feed_model = apps.get_model("people", "CalendarFeed")
+    world.extra["feed_token"] = feed_model.regenerate(employee, feed_model.Kind.BRIEFINGS).token
 
 
 def send_due_announcements(world: World, recipients, sales) -> None:

@@ -98,6 +98,11 @@ def seed_old_schema(apps) -> dict[str, int]:
         invitation_stage=stage,
     )
     briefing.audiences.add(audience)
+    # Two secret calendar feeds, one per old model; subscribed calendar apps must keep working.
+    long_ago = now - timedelta(days=100)
+    get("briefings", "CalendarFeed").objects.create(user=user, token="briefings-secret")
+    get("briefings", "CalendarFeed").objects.update(created_at=long_ago)
+    get("planning", "PlanningFeed").objects.create(user=user, token="planning-secret")
     # As on an installation from before the split: the content types are the campaigns app's.
     content_types = get("contenttypes", "ContentType").objects
     content_types.filter(app_label__in=["people", "rollout", "explainers"]).delete()
@@ -120,7 +125,7 @@ def assert_every_row_is_there(ids):
     from briefings.models import Briefing
     from campaigns.models import Campaign
     from explainers.models import Explainer, ExplainerRead
-    from people.models import Audience, EmployeeProfile, MarcomTeam
+    from people.models import Audience, CalendarFeed, EmployeeProfile, MarcomTeam
     from rollout.models import Delivery, RolloutStage
 
     campaign = Campaign.objects.get(pk=ids["campaign"])
@@ -140,6 +145,12 @@ def assert_every_row_is_there(ids):
     assert ExplainerRead.objects.get(explainer=explainer).user_id == ids["user"]
     briefing = Briefing.objects.get(pk=ids["briefing"])
     assert briefing.invitation_stage == stage and list(briefing.audiences.all()) == [stage.audiences.get()]
+    feeds = {f.kind: f for f in CalendarFeed.objects.filter(user_id=ids["user"])}
+    assert {kind: f.token for kind, f in feeds.items()} == {
+        "briefings": "briefings-secret",
+        "planning": "planning-secret",
+    }
+    assert feeds["briefings"].created_at < timezone.now() - timedelta(days=99)
     # Permissions and admin log entries hang on content types: they follow the model to its new app.
     assert ContentType.objects.get(pk=ids["content_type"]).app_label == "rollout"
 

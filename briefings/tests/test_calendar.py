@@ -8,9 +8,11 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from briefings.ics import briefing_calendar, briefing_uid
-from briefings.models import CalendarFeed
 from briefings.tests.conftest import make_briefing
+from people.models import CalendarFeed
 from rollout.models import Delivery, RolloutStage
+
+BRIEFINGS = CalendarFeed.Kind.BRIEFINGS
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +115,7 @@ def test_briefing_spanning_the_change_has_the_right_length(campaign, presenter):
 
 # --- personal feed ----------------------------------------------------------------------------
 def feed_url(user) -> str:
-    return CalendarFeed.regenerate(user).get_absolute_url()
+    return reverse("briefing_feed", args=[CalendarFeed.regenerate(user, BRIEFINGS).token])
 
 
 def test_feed_lists_my_briefings_without_a_session(client, employee, briefing, invited):
@@ -158,7 +160,7 @@ def test_feed_leaves_out_go_lives_never_announced_to_me(client, employee, campai
 
 
 def test_wrong_token_is_404(client, employee, briefing, invited):
-    CalendarFeed.regenerate(employee)
+    CalendarFeed.regenerate(employee, BRIEFINGS)
     response = client.get(reverse("briefing_feed", args=["not-a-real-token"]))
     assert response.status_code == 404
     assert briefing.title.encode() not in response.content
@@ -166,7 +168,7 @@ def test_wrong_token_is_404(client, employee, briefing, invited):
 
 def test_revoked_token_is_404(client, employee, briefing, invited):
     url = feed_url(employee)
-    CalendarFeed.revoke(employee)
+    CalendarFeed.revoke(employee, BRIEFINGS)
     assert client.get(url).status_code == 404
 
 
@@ -182,10 +184,10 @@ def test_calendar_settings_page_creates_and_revokes_the_feed(client_for, employe
     client = client_for(employee)
     assert "Create my calendar address" in client.get(reverse("calendar_settings")).content.decode()
     client.post(reverse("calendar_regenerate"))
-    feed = CalendarFeed.objects.get(user=employee)
+    feed = CalendarFeed.objects.get(user=employee, kind=BRIEFINGS)
     assert feed.token in client.get(reverse("calendar_settings")).content.decode()
     client.post(reverse("calendar_revoke"))
-    assert not CalendarFeed.objects.filter(user=employee).exists()
+    assert not CalendarFeed.objects.filter(user=employee, kind=BRIEFINGS).exists()
 
 
 def test_calendar_feed_of_an_inactive_user_is_404(client, employee, briefing, invited):

@@ -12,8 +12,7 @@ from icalendar import Calendar
 
 from campaigns.models import Impact
 from conftest import add_impact, make_campaign, make_user
-from people.models import MarcomTeam
-from planning.models import PlanningFeed
+from people.models import CalendarFeed, MarcomTeam
 from planning.tests.conftest import make_briefing, make_comms, make_stage
 from rollout.models import Delivery
 from tests.layout_queries import layout_queries
@@ -203,7 +202,7 @@ def test_ic_gets_the_feed_by_session(client_for, ic, campaign, sales):
 
 def test_ic_gets_the_feed_by_token_without_a_session(client, ic, campaign, sales):
     make_comms(NOW + timedelta(days=1), [sales], title="Town hall")
-    feed = PlanningFeed.objects.create(user=ic, token=PlanningFeed.new_token())
+    feed = CalendarFeed.regenerate(ic, CalendarFeed.Kind.PLANNING)
     response = client.get(reverse("calendar_ics"), {"token": feed.token})
     assert response.status_code == 200
     assert any(str(e["SUMMARY"]) == "Email: Town hall" for e in _events(response))
@@ -225,7 +224,7 @@ def test_a_wrong_token_is_not_found(db, client):
 
 
 def test_a_token_stops_working_when_its_owner_is_no_longer_ic(client, ic):
-    feed = PlanningFeed.objects.create(user=ic, token=PlanningFeed.new_token())
+    feed = CalendarFeed.regenerate(ic, CalendarFeed.Kind.PLANNING)
     ic.groups.clear()
     assert client.get(reverse("calendar_ics"), {"token": feed.token}).status_code == 403
 
@@ -238,9 +237,9 @@ def test_others_may_not_have_the_feed(client_for, request, persona):
 def test_ic_can_make_a_new_feed_address_and_the_old_one_stops(client_for, client, ic):
     signed_in = client_for(ic)
     signed_in.post(reverse("calendar_feed_reset"))
-    old = PlanningFeed.objects.get(user=ic).token
+    old = CalendarFeed.objects.get(user=ic, kind=CalendarFeed.Kind.PLANNING).token
     signed_in.post(reverse("calendar_feed_reset"))
-    new = PlanningFeed.objects.get(user=ic).token
+    new = CalendarFeed.objects.get(user=ic, kind=CalendarFeed.Kind.PLANNING).token
     assert old != new
     client.logout()
     assert client.get(reverse("calendar_ics"), {"token": old}).status_code == 404
