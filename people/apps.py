@@ -5,6 +5,7 @@ May import: core. Knows nothing of campaigns.
 """
 
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -20,6 +21,15 @@ class PeopleConfig(AppConfig):
         # A flush (transactional and live-server tests) empties the groups the data migration made;
         # post_migrate runs after every flush, so the roles exist again for the next test.
         post_migrate.connect(ensure_role_groups, sender=self)
+        connection_created.connect(add_sqlite_lower)
+
+
+def add_sqlite_lower(sender, connection, **kwargs) -> None:
+    """Audience rules compare Unicode lower case (people.models.Folded); SQLite's LOWER() is ASCII-only."""
+    if connection.vendor == "sqlite":
+        from people.models import SQLITE_LOWER, sqlite_lower
+
+        connection.connection.create_function(SQLITE_LOWER, 1, sqlite_lower, deterministic=True)
 
 
 def ensure_role_groups(sender, **kwargs) -> None:

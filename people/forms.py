@@ -101,7 +101,7 @@ class AudienceForm(forms.ModelForm):
         audience = Audience(**{f: self.cleaned_data.get(f, "") for f in Audience.RULE_FIELDS})
         if self.cleaned_data.get("kind") == Audience.Kind.LIST:
             return User.objects.filter(pk__in=[u.pk for u in self.members], is_active=True)
-        return User.objects.filter(audience.rule_q(), is_active=True)
+        return audience.users()
 
 
 def _users_by_email(emails: set[str]) -> dict[str, User]:

@@ -8,16 +8,38 @@ from __future__ import annotations
 
 import secrets
 import zoneinfo
+from functools import reduce
+from operator import and_, or_
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Func, OuterRef, Q, Value
+from django.db.models.lookups import In
 from django.urls import reverse
 
+from core.aggregates import IdList, parse_ids
 from core.time_zones import time_zone_names
 
 User = settings.AUTH_USER_MODEL
+
+# SQLite's LOWER() folds ASCII only; people/apps.py gives each SQLite connection this function
+# (Python's str.lower), so both engines lower-case the whole of Unicode the same way.
+SQLITE_LOWER = "campaignhub_lower"
+
+
+def sqlite_lower(value: str | None) -> str | None:
+    return value.lower() if isinstance(value, str) else value
+
+
+class Folded(Func):
+    """A text value in lower case, Unicode-wide on every engine: how audience rules compare text."""
+
+    function = "LOWER"
+    output_field = models.CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function=SQLITE_LOWER, **extra_context)
 
 
 def validate_time_zone(value: str) -> None:
@@ -117,85 +139,109 @@ class Audience(models.Model):
     def split_values(raw: str) -> list[str]:
         return [v.strip() for v in raw.split(",") if v.strip()]
 
-    def rule_q(self, prefix: str = "profile__") -> Q:
-        """The rule as a filter on users; an empty rule matches nobody (never 'everyone' by accident)."""
-        q = Q()
-        has_condition = False
-        for field in self.RULE_FIELDS:
-            values = self.split_values(getattr(self, field))
-            if values:
-                has_condition = True
-                alternatives = Q()
-                for value in values:
-                    alternatives |= Q(**{f"{prefix}{field}__iexact": value})
-                q &= alternatives
-        return q if has_condition else Q(pk__in=[])
-
-    def matches(self, values: dict[str, str | None]) -> bool:
-        """rule_q() in Python, for one person's profile values {"department": ..., ...}: each rule
-        field is one of its alternatives (case-insensitive), fields combine with AND, an empty
-        rule matches nobody. Lets a page count people per distinct profile instead of per person."""
-        has_condition = False
-        for field in self.RULE_FIELDS:
-            alternatives = self.split_values(getattr(self, field))
-            if alternatives:
-                has_condition = True
-                value = values.get(field)
-                if value is None or value.upper() not in {a.upper() for a in alternatives}:
-                    return False
-        return has_condition
-
     def member_filter(self) -> Q:
+        """The one membership rule, as a filter on users (SQL, so every page agrees).
+
+        A rule audience holds people whose profile matches one alternative of every non-blank rule
+        field (fields combine with AND; an empty rule matches nobody, never "everyone" by accident).
+        Values compare case-insensitively, by Unicode lower case on both sides ("CAFÉ CRÈME" is
+        "Café Crème", "ZÜRICH" is "Zürich"); accents count ("Cafe" is not "Café"). A list audience
+        holds its listed members (an EXISTS, so combining audiences never duplicates a person).
+        """
         if self.kind == self.Kind.LIST:
-            return Q(listed_audiences=self)
-        return self.rule_q()
+            listed = Audience.members.through.objects.filter(audience_id=self.pk, user_id=OuterRef("pk"))
+            return Q(Exists(listed))
+        conditions = [
+            Q(In(Folded(f"profile__{field}"), [Folded(Value(v)) for v in values]))
+            for field in self.RULE_FIELDS
+            if (values := self.split_values(getattr(self, field)))
+        ]
+        if not conditions:
+            return Q(pk__isnull=True)  # a user's pk is never null: nobody
+        return reduce(and_, conditions)
 
     def users(self):
         from django.contrib.auth import get_user_model
 
-        return get_user_model().objects.filter(self.member_filter(), is_active=True).distinct()
+        return get_user_model().objects.filter(self.member_filter(), is_active=True)
 
     @property
     def size(self) -> int:
         return self.users().count()
 
-    def matches_profile(self, profile: EmployeeProfile | None) -> bool:
-        """Python twin of rule_q for one person, so pages can test membership without a query each."""
-        if self.kind != self.Kind.RULE or profile is None:
-            return False
-        has_condition = False
-        for field in self.RULE_FIELDS:
-            values = self.split_values(getattr(self, field))
-            if not values:
-                continue
-            has_condition = True
-            own = (getattr(profile, field) or "").casefold()
-            if own not in {v.casefold() for v in values}:
-                return False
-        return has_condition
+    @classmethod
+    def flags(cls, audiences) -> dict[str, ExpressionWrapper]:
+        """{"in_<pk>": "is this user in the audience"} annotations for a user queryset."""
+        return {f"in_{a.pk}": ExpressionWrapper(a.member_filter(), BooleanField()) for a in audiences}
+
+    @classmethod
+    def ids_by_user(cls, users, audiences=None) -> dict[int, set[int]]:
+        """Which audiences (default: all) each of these active people is in, in two queries
+        however many people and audiences: the audiences, then one row per person with a flag each."""
+        from django.contrib.auth import get_user_model
+
+        audiences = list(cls.objects.all() if audiences is None else audiences)
+        user_ids = [getattr(u, "pk", u) for u in users]
+        found: dict[int, set[int]] = {pk: set() for pk in user_ids}
+        if not audiences or not user_ids:
+            return found
+        flags = cls.flags(audiences)
+        rows = (
+            get_user_model()
+            .objects.filter(pk__in=user_ids, is_active=True)
+            .annotate(**flags)
+            .values_list("pk", *flags)
+            .order_by()
+        )
+        for pk, *member in rows:
+            found[pk] = {a.pk for a, is_in in zip(audiences, member, strict=True) if is_in}
+        return found
 
     @classmethod
     def ids_for(cls, user) -> set[int]:
         """The ids of every audience this person belongs to, in two queries however many exist."""
         if not user.is_authenticated or not user.is_active:
             return set()
-        try:
-            profile = user.profile  # usually cached already by the time-zone middleware
-        except EmployeeProfile.DoesNotExist:
-            profile = None
-        ids = {a.pk for a in cls.objects.filter(kind=cls.Kind.RULE) if a.matches_profile(profile)}
-        ids.update(cls.objects.filter(kind=cls.Kind.LIST, members=user).values_list("pk", flat=True))
-        return ids
+        return cls.ids_by_user([user.pk])[user.pk]
+
+    @classmethod
+    def member_ids(cls, audiences) -> dict[int, set[int]]:
+        """The active members of each audience, in one query however many audiences and people
+        (one row per distinct combination of memberships, with its people's ids)."""
+        from django.contrib.auth import get_user_model
+
+        audiences = list(audiences)
+        members: dict[int, set[int]] = {a.pk: set() for a in audiences}
+        if not audiences:
+            return members
+        flags = cls.flags(audiences)
+        rows = (
+            get_user_model()
+            .objects.filter(reduce(or_, (a.member_filter() for a in audiences)), is_active=True)
+            .annotate(**flags)
+            .values(*flags)
+            .annotate(ids=IdList("pk"))
+            .values_list(*flags, "ids")
+            .order_by()
+        )
+        for *member, ids in rows:
+            people = parse_ids(ids)
+            for audience, is_in in zip(audiences, member, strict=True):
+                if is_in:
+                    members[audience.pk].update(people)
+        return members
 
     @classmethod
     def users_in(cls, audiences):
         """Active users in any of the given audiences, each once."""
         from django.contrib.auth import get_user_model
 
-        q = Q(pk__in=[])
-        for audience in audiences:
-            q |= audience.member_filter()
-        return get_user_model().objects.filter(q, is_active=True).distinct()
+        audiences = list(audiences)
+        if not audiences:
+            return get_user_model().objects.none()
+        return get_user_model().objects.filter(
+            reduce(or_, (a.member_filter() for a in audiences)), is_active=True
+        )
 
     @classmethod
     def sizes(cls, audiences) -> dict[int, int]:

@@ -15,7 +15,7 @@ class PlanningConfig(AppConfig):
         from campaigns import warnings
         from core import navigation, panels
         from people import roles
-        from planning import load, views
+        from planning import conflicts, views
 
         navigation.register(navigation.NavItem("Calendar", "calendar", 40, roles.can_manage_campaigns))
         panels.register(
@@ -24,4 +24,4 @@ class PlanningConfig(AppConfig):
         panels.register(
             panels.Panel("readiness", "planning/_readiness_panel.html", 70, views.readiness_panel)
         )
-        warnings.register_conflict_checker(load.conflicts_for)
+        warnings.register_conflict_checker(conflicts.conflicts_for)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from people.models import Audience
-from planning import load
+from planning import entries
 
 FEED_PAST = timedelta(weeks=4)
 FEED_AHEAD = timedelta(weeks=52)
@@ -23,15 +23,15 @@ MOMENT = timedelta(minutes=30)  # how long a send or a go-live is drawn in a cal
 
 def render_ics(user, now=None) -> bytes:
     now = now or timezone.now()
-    found = load.collect(now - FEED_PAST, now + FEED_AHEAD)
-    viewer = load.Viewer.for_user(user, now)
+    found = entries.collect(now - FEED_PAST, now + FEED_AHEAD)
+    viewer = entries.Viewer.for_user(user, now)
     names = dict(Audience.objects.values_list("pk", "name"))
     cal = Calendar()
     cal.add("prodid", "-//CampaignHub//Comms calendar//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "CampaignHub comms calendar")
     for entry in found.items:
-        shown = load.show(entry, found.campaigns, viewer)
+        shown = entries.show(entry, found.campaigns, viewer)
         event = Event()
         event.add("uid", f"{entry.kind}-{entry.pk}@campaignhub")
         event.add("dtstamp", now)

@@ -11,16 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import reduce
-from operator import or_
 
-from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from briefings.models import Briefing, Invitation
 from campaigns.models import Campaign, Impact
-from core.aggregates import IdList, parse_ids
 from explainers.models import Explainer, ExplainerRead
 from people.models import Audience
 from planning.models import ReadinessThreshold
@@ -101,42 +97,6 @@ class CampaignReadiness:
         return RAG_LABELS[self.rag]
 
 
-def _has_rule(audience: Audience) -> bool:
-    return any(audience.split_values(getattr(audience, f)) for f in Audience.RULE_FIELDS)
-
-
-def member_ids_by_audience(audiences) -> dict[int, set[int]]:
-    """Active members of each audience, in two queries however many audiences (rules become SQL)."""
-    members: dict[int, set[int]] = defaultdict(set)
-    rule = [a for a in audiences if a.kind == Audience.Kind.RULE and _has_rule(a)]
-    listed = [a.pk for a in audiences if a.kind == Audience.Kind.LIST]
-    User = get_user_model()
-    if rule:
-        # One row per distinct profile (department, team, location, role) with its people's ids;
-        # each rule is then checked once per profile in Python, not once per person in SQL.
-        fields = [f"profile__{f}" for f in Audience.RULE_FIELDS]
-        rows = (
-            User.objects.filter(reduce(or_, (a.rule_q() for a in rule)), is_active=True)
-            .values(*fields)
-            .annotate(ids=IdList("pk"))
-            .order_by()
-        )
-        for row in rows:
-            values = {f: row[f"profile__{f}"] for f in Audience.RULE_FIELDS}
-            people = None
-            for a in rule:
-                if a.matches(values):
-                    people = people if people is not None else parse_ids(row["ids"])
-                    members[a.pk].update(people)
-    if listed:
-        through = Audience.members.through
-        for audience_id, user_id in through.objects.filter(
-            audience_id__in=listed, user__is_active=True
-        ).values_list("audience_id", "user_id"):
-            members[audience_id].add(user_id)
-    return members
-
-
 def _pairs(rows) -> dict[int, set[int]]:
     found: dict[int, set[int]] = defaultdict(set)
     for campaign_id, user_id in rows:
@@ -180,7 +140,7 @@ def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> lis
     ids = [c.pk for c in campaigns]
     impacts = list(Impact.objects.filter(campaign_id__in=ids).select_related("audience"))
     audiences = {i.audience_id: i.audience for i in impacts}
-    members = member_ids_by_audience(list(audiences.values()))
+    members = Audience.member_ids(audiences.values())
     # One query for which signals each campaign tracks, and its targets (LEFT JOIN, defaults if none).
     live_stages = RolloutStage.objects.filter(campaign=OuterRef("pk")).exclude(
         state=RolloutStage.State.CANCELLED

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from campaigns.models import Campaign
 from people import roles
 from people.models import Audience, CalendarFeed
-from planning import calendar_feed, load
+from planning import calendar_feed, conflicts, entries, load
 from planning.forms import CalendarFilterForm, CommsItemForm, ReadinessThresholdForm
 from planning.models import CommsItem, ReadinessThreshold
 from planning.readiness import readiness_for
@@ -111,7 +111,7 @@ def _period(view: str, anchor: date) -> tuple[date, date, date, date, str]:
     return grid_start, grid_end, prev_anchor, next_anchor, f"{first:%B %Y}"
 
 
-def _matches(entry: load.Entry, filters: dict, teams: dict[int, set[int]]) -> bool:
+def _matches(entry: entries.Entry, filters: dict, teams: dict[int, set[int]]) -> bool:
     if filters.get("audience") and filters["audience"].pk not in entry.audience_ids:
         return False
     if filters.get("team") and (
@@ -134,18 +134,18 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     first, after, prev_anchor, next_anchor, heading = _period(view, anchor)
     # The month grid shows no audiences, so it needs them only to filter by one.
     with_audiences = view != "month" or bool(filters.get("audience"))
-    found = load.collect(
+    found = entries.collect(
         load.local_midnight(first, tz),
         load.local_midnight(after, tz),
         with_teams=True,
         with_audiences=with_audiences,
     )
-    viewer = load.Viewer.for_user(request.user)
+    viewer = entries.Viewer.for_user(request.user)
     audience_names = dict(Audience.objects.values_list("pk", "name")) if with_audiences else {}
     audience_text: dict[frozenset, str] = {}
 
-    def shown_entry(entry: load.Entry) -> load.ShownEntry:
-        s = load.show(entry, found.campaigns, viewer)
+    def shown_entry(entry: entries.Entry) -> entries.ShownEntry:
+        s = entries.show(entry, found.campaigns, viewer)
         if entry.audience_ids not in audience_text:
             audience_text[entry.audience_ids] = ", ".join(
                 sorted(audience_names.get(a, "?") for a in entry.audience_ids)
@@ -161,7 +161,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 
     # Entries per local day; only those drawn are dressed for display (a month cell draws
     # MONTH_CELL_LIMIT and counts the rest).
-    by_day: dict[date, list[load.Entry]] = defaultdict(list)
+    by_day: dict[date, list[entries.Entry]] = defaultdict(list)
     entry_count = 0
     for entry in found.items:
         if _matches(entry, filters, found.campaign_teams):
@@ -253,7 +253,7 @@ def load_view(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     weeks = load.weeks_around(now, tz)
     rows = load.heat_map(weeks, tz)
-    viewer = load.Viewer.for_user(request.user, now)
+    viewer = entries.Viewer.for_user(request.user, now)
     pairs, has_more_pairs = load.key_message_pairs(weeks, viewer, tz, KEY_MESSAGE_PAIRS_SHOWN)
     this_monday = load.week_start(now, tz)
     return render(
@@ -312,8 +312,8 @@ def readiness_panel(request: HttpRequest, campaign: Campaign) -> dict | None:
 def warnings_panel(request: HttpRequest, campaign: Campaign) -> dict | None:
     if not campaign.is_editable:
         return None
-    viewer = load.Viewer.for_user(request.user)
-    return {"warnings": load.campaign_warnings(campaign, viewer, timezone.get_current_timezone())}
+    viewer = entries.Viewer.for_user(request.user)
+    return {"warnings": conflicts.campaign_warnings(campaign, viewer, timezone.get_current_timezone())}
 
 
 # --- comms items -----------------------------------------------------------------------------

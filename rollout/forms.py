@@ -5,13 +5,14 @@ from __future__ import annotations
 from django import forms
 
 from campaigns.models import Campaign
+from campaigns.warnings import ConflictWarningMixin
 from people.models import Audience, EmployeeProfile
 from rollout import composer
 from rollout.models import RolloutStage
 from rollout.plan import leak_reason
 
 
-class StageForm(forms.ModelForm):
+class StageForm(ConflictWarningMixin, forms.ModelForm):
     BEFORE, AT, AFTER = "before", "at", "after"
 
     days = forms.IntegerField(min_value=0, max_value=365, initial=0)
@@ -57,6 +58,7 @@ class StageForm(forms.ModelForm):
         if not self.instance.pk:
             self.initial.setdefault("channels", [c.value for c in EmployeeProfile.Channel])
         field_order = ["kind", "days", "hours", "minutes", "direction", "audiences", "channels"]
+        field_order += ["subject", "body", "requires_acknowledgement", "confirm_conflicts"]
         self.order_fields(field_order)
 
     def _clean_template(self, name: str) -> str:
@@ -100,6 +102,11 @@ class StageForm(forms.ModelForm):
                     "This stage would reveal the embargoed details before the embargo lifts. "
                     "Send it at or after the embargo time, or remove {{ details }}.",
                 )
+            if not self.errors:
+                # Where the stage will go (RolloutStage.target_audiences): ticked audiences, or else
+                # the campaign's medium and high impact ones.
+                audiences = list(data.get("audiences") or []) or RolloutStage.default_audiences(self.campaign)
+                self.check_conflicts(audiences, probe.send_at, exclude=self.instance, campaign=self.campaign)
         return data
 
 

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from campaigns.models import Campaign, Impact
+from campaigns.models import Campaign
 from people import roles
 from rollout import composer
 from rollout import plan as rollout
@@ -49,7 +49,6 @@ def rollout_panel_context(request: HttpRequest, campaign: Campaign) -> dict | No
     if not roles.can_manage_campaigns(request.user):
         return None
     stages = list(campaign.stages.with_counts().prefetch_related("audiences").order_by("send_at", "pk"))
-    impacts = campaign.impacts.filter(level__in=[Impact.Level.HIGH, Impact.Level.MEDIUM])
     failures = list(
         Delivery.objects.filter(stage__campaign=campaign, status=Delivery.Status.FAILED)
         .select_related("recipient", "stage")
@@ -58,7 +57,7 @@ def rollout_panel_context(request: HttpRequest, campaign: Campaign) -> dict | No
     return {
         "campaign": campaign,
         "stages": stages,
-        "default_audiences": [i.audience.name for i in impacts.select_related("audience")],
+        "default_audiences": [a.name for a in RolloutStage.default_audiences(campaign)],
         "failures": failures,
         "can_plan": roles.is_ic(request.user) and campaign.is_editable,
     }

@@ -90,7 +90,8 @@ def test_the_digest_names_audiences_over_cap(ic, go_live, sales, mailoutbox):
         make_comms(MONDAY_0800_LONDON + timedelta(days=7, hours=n), [sales], title=f"Item {n}")
     send_due_digests(MONDAY_0800_LONDON)
     body = _to(mailoutbox, ic)[0].body
-    assert "Sales, week of Mon 15 Mar: 4 announcements (cap 3)" in body
+    # Four comms items, and the campaign's default reminder and go-live stages (to Sales, high impact).
+    assert "Sales, week of Mon 15 Mar: 6 announcements (cap 3)" in body
     assert "1 audience week over cap" in _to(mailoutbox, ic)[0].subject
 
 

@@ -10,6 +10,7 @@ import time_machine
 from campaigns import warnings
 from campaigns.models import Campaign
 from conftest import make_campaign
+from planning import conflicts as planned
 from planning import load
 from planning.models import AudienceCap
 from planning.tests.conftest import make_briefing, make_comms, make_stage, utc
@@ -26,7 +27,7 @@ def _kinds(conflicts) -> list[str]:
 def test_it_warns_when_a_send_would_push_an_audience_over_its_weekly_cap(marketing, sales):
     for n in range(3):
         make_comms(TUE + timedelta(days=n), [sales], title=f"Item {n}")
-    conflicts = load.conflicts_for([sales], TUE + timedelta(hours=5), tz=LONDON)
+    conflicts = planned.conflicts_for([sales], TUE + timedelta(hours=5), tz=LONDON)
     assert _kinds(conflicts) == ["cap"]
     assert conflicts[0].audience == "Sales"
     assert "announcement 4" in conflicts[0].message and "cap is 3" in conflicts[0].message
@@ -36,19 +37,19 @@ def test_it_warns_when_a_send_would_push_an_audience_over_its_weekly_cap(marketi
 def test_it_does_not_warn_while_the_audience_stays_within_its_cap(marketing, sales):
     make_comms(TUE, [sales])
     make_comms(TUE + timedelta(days=1), [sales])
-    assert load.conflicts_for([sales], TUE + timedelta(days=2), tz=LONDON) == []
+    assert planned.conflicts_for([sales], TUE + timedelta(days=2), tz=LONDON) == []
 
 
 def test_the_cap_comes_from_the_setting(settings, marketing, sales):
     settings.PLANNING_WEEKLY_CAP = 1
     make_comms(TUE, [sales])
-    assert _kinds(load.conflicts_for([sales], TUE + timedelta(days=2), tz=LONDON)) == ["cap"]
+    assert _kinds(planned.conflicts_for([sales], TUE + timedelta(days=2), tz=LONDON)) == ["cap"]
 
 
 def test_an_audience_may_have_its_own_cap(marketing, sales, support):
     AudienceCap.objects.create(audience=sales, weekly_cap=1)
     make_comms(TUE, [sales, support])
-    conflicts = load.conflicts_for([sales, support], TUE + timedelta(days=2), tz=LONDON)
+    conflicts = planned.conflicts_for([sales, support], TUE + timedelta(days=2), tz=LONDON)
     assert [(c.kind, c.audience) for c in conflicts] == [("cap", "Sales")]
 
 
@@ -56,29 +57,29 @@ def test_it_warns_within_24_hours_of_another_campaigns_send_to_the_same_audience
     campaign, other_campaign, sales
 ):
     make_stage(other_campaign, TUE, [sales])
-    conflicts = load.conflicts_for([sales], TUE + timedelta(hours=23), campaign=campaign, tz=LONDON)
+    conflicts = planned.conflicts_for([sales], TUE + timedelta(hours=23), campaign=campaign, tz=LONDON)
     assert _kinds(conflicts) == ["collision"]
     assert conflicts[0].items[0].label.startswith("Secret Summer Launch")
 
 
 def test_it_does_not_call_a_send_25_hours_away_a_collision(campaign, other_campaign, sales):
     make_stage(other_campaign, TUE, [sales])
-    assert load.conflicts_for([sales], TUE + timedelta(hours=25), campaign=campaign, tz=LONDON) == []
+    assert planned.conflicts_for([sales], TUE + timedelta(hours=25), campaign=campaign, tz=LONDON) == []
 
 
 def test_a_campaigns_own_stages_are_not_a_collision(campaign, sales):
     make_stage(campaign, TUE, [sales])
-    assert load.conflicts_for([sales], TUE + timedelta(hours=2), campaign=campaign, tz=LONDON) == []
+    assert planned.conflicts_for([sales], TUE + timedelta(hours=2), campaign=campaign, tz=LONDON) == []
 
 
 def test_a_send_to_another_audience_is_not_a_collision(campaign, other_campaign, sales, support):
     make_stage(other_campaign, TUE, [support])
-    assert load.conflicts_for([sales], TUE, campaign=campaign, tz=LONDON) == []
+    assert planned.conflicts_for([sales], TUE, campaign=campaign, tz=LONDON) == []
 
 
 def test_moving_an_item_does_not_count_it_against_itself(marketing, sales):
     items = [make_comms(TUE + timedelta(days=n), [sales], title=f"Item {n}") for n in range(3)]
-    assert load.conflicts_for([sales], TUE + timedelta(hours=1), exclude=items[0], tz=LONDON) == []
+    assert planned.conflicts_for([sales], TUE + timedelta(hours=1), exclude=items[0], tz=LONDON) == []
 
 
 def test_cancelled_and_skipped_stages_and_cancelled_campaigns_do_not_count(campaign, other_campaign, sales):
@@ -86,13 +87,13 @@ def test_cancelled_and_skipped_stages_and_cancelled_campaigns_do_not_count(campa
     make_stage(other_campaign, TUE, [sales], state="skipped")
     cancelled = make_campaign(campaign.owner, title="Dropped", status=Campaign.Status.CANCELLED)
     make_stage(cancelled, TUE, [sales])
-    assert load.conflicts_for([sales], TUE, campaign=campaign, tz=LONDON) == []
+    assert planned.conflicts_for([sales], TUE, campaign=campaign, tz=LONDON) == []
 
 
 def test_briefings_count_in_the_load(campaign, sales):
     for n in range(3):
         make_briefing(campaign, TUE + timedelta(days=n), [sales])
-    assert _kinds(load.conflicts_for([sales], TUE, tz=LONDON)) == ["cap"]
+    assert _kinds(planned.conflicts_for([sales], TUE, tz=LONDON)) == ["cap"]
 
 
 def test_the_cap_week_is_the_iso_week_in_the_viewers_zone(marketing, sales):
@@ -101,15 +102,15 @@ def test_the_cap_week_is_the_iso_week_in_the_viewers_zone(marketing, sales):
     for n in range(3):
         make_comms(monday_early, [sales], title=f"Item {n}")
     sunday_evening = utc(2027, 1, 3, 20, 0)  # Sunday in both zones
-    assert load.conflicts_for([sales], sunday_evening, tz=LONDON) == []
-    assert _kinds(load.conflicts_for([sales], sunday_evening, tz=NEW_YORK)) == ["cap"]
+    assert planned.conflicts_for([sales], sunday_evening, tz=LONDON) == []
+    assert _kinds(planned.conflicts_for([sales], sunday_evening, tz=NEW_YORK)) == ["cap"]
 
 
 def test_the_cap_week_boundary_is_monday_midnight_local(marketing, sales):
     for n in range(3):
         make_comms(utc(2027, 1, 10, 23, 59), [sales], title=f"Sunday {n}")  # Sunday 23:59 London
-    assert load.conflicts_for([sales], utc(2027, 1, 11, 0, 0), tz=LONDON) == []  # Monday 00:00: new week
-    assert _kinds(load.conflicts_for([sales], utc(2027, 1, 10, 12, 0), tz=LONDON)) == ["cap"]
+    assert planned.conflicts_for([sales], utc(2027, 1, 11, 0, 0), tz=LONDON) == []  # Monday 00:00: new week
+    assert _kinds(planned.conflicts_for([sales], utc(2027, 1, 10, 12, 0), tz=LONDON)) == ["cap"]
 
 
 def test_the_heat_map_counts_each_week_in_the_viewers_zone(marketing, sales):
