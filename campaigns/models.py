@@ -97,6 +97,18 @@ class Campaign(models.Model):
     # Moves only IC may make: review decisions (approve, send back to draft) and running the rollout.
     # Cancelling is for IC and the owner (Campaign.may_move).
     IC_ONLY_TARGETS = {Status.APPROVED, Status.DRAFT, Status.LIVE, Status.CLOSED}
+    # What marketing writes about a campaign: the fields of the campaign form and the API's writable ones.
+    EDITABLE_FIELDS = (
+        "title",
+        "concept",
+        "details",
+        "objectives",
+        "go_live_at",
+        "is_go_live_tentative",
+        "embargo_until",
+        "teams",
+        "external_channels",
+    )
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True, editable=False)
