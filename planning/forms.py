@@ -120,9 +120,6 @@ class CalendarFilterForm(forms.Form):
     def anchor(self) -> date:
         return (self.cleaned_data.get("date") if self.is_valid() else None) or timezone.localdate()
 
-    def view_name(self) -> str:
-        return (self.cleaned_data.get("view") if self.is_valid() else None) or "month"
-
 
 class ReadinessThresholdForm(forms.ModelForm):
     class Meta:
