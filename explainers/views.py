@@ -275,9 +275,10 @@ def explainer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = Campaign.objects.for_user(request.user, pk)
     if not roles.is_ic(request.user):
         return redirect("explainer_preview", pk=campaign.pk)
-    explainer = Explainer.for_campaign(campaign)
+    # Unsaved until IC first saves it: opening the editor writes nothing.
+    explainer = explainer_of(campaign) or Explainer(campaign=campaign, slug=campaign.slug)
     audiences = [i.audience for i in campaign.impacts.select_related("audience")]
-    bodies = {v.audience_id: v.body for v in explainer.variants.all()}
+    bodies = {v.audience_id: v.body for v in explainer.variants.all()} if explainer.pk else {}
     if request.method == "POST":
         form = ExplainerForm(request.POST, instance=explainer)
         variants_form = VariantsForm(request.POST, audiences=audiences)
