@@ -44,8 +44,17 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else $(BIN)/playwright install chromium; fi
 
+# Two pytest runs. First, in parallel on pytest-xdist (each process has its own test database),
+# everything except: `worker` tests (they share one broker) and `browser` tests (a live server and
+# Chromium each, with 10 s timeouts, on small CI machines), which run second, serially. Both runs
+# always happen; make fails if either fails. Exit status 5 (nothing selected, e.g. PYTEST_ARGS
+# names a folder without worker tests) is not a failure. PYTEST_ARGS goes to both runs.
+PYTEST_WORKERS ?= auto
 test: $(DEV_STAMP) browser
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@status=0; \
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not worker and not browser" $(PYTEST_ARGS) || { s=$$?; [ $$s -eq 5 ] || status=$$s; }; \
+	$(BIN)/pytest -m "worker or browser" $(PYTEST_ARGS) || { s=$$?; [ $$s -eq 5 ] || status=$$s; }; \
+	exit $$status
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

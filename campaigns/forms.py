@@ -40,17 +40,7 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = [
-            "title",
-            "concept",
-            "details",
-            "objectives",
-            "go_live_at",
-            "is_go_live_tentative",
-            "embargo_until",
-            "teams",
-            "external_channels",
-        ]
+        fields = Campaign.EDITABLE_FIELDS
         labels = {
             "go_live_at": "Go-live",
             "embargo_until": "Embargo until",

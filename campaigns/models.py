@@ -11,9 +11,10 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -35,6 +36,30 @@ class CampaignQuerySet(models.QuerySet):
         if roles.is_marketing(user):
             return self.filter(Q(owner=user) | Q(teams__members=user)).distinct()
         return self.none()
+
+    def for_user(self, user, pk: int, *, edit: bool = False, ic_only: bool = False) -> Campaign:
+        """Campaign `pk` if this person may see it, else PermissionDenied (403) or Http404.
+
+        edit=True: they must also be allowed to change it (IC, or its owner or team in marketing),
+        and it must be open (not closed or cancelled). ic_only=True: only internal communications.
+        Role checks come before the lookup, so people who may never do this learn nothing of which
+        ids exist. Every view that takes a campaign id goes through here.
+        """
+        if not roles.can_manage_campaigns(user):
+            raise PermissionDenied("This page is for marketing and internal communications.")
+        if ic_only and not roles.is_ic(user):
+            raise PermissionDenied("Only internal communications can do this.")
+        try:
+            campaign = self.get(pk=pk)
+        except Campaign.DoesNotExist:
+            raise Http404("No such campaign.") from None
+        if not self.visible_to(user).filter(pk=pk).exists():
+            raise PermissionDenied("This campaign belongs to another team.")
+        if edit and not campaign.can_edit(user):
+            raise PermissionDenied("You may not edit this campaign.")
+        if edit and not campaign.is_editable:
+            raise PermissionDenied("A closed or cancelled campaign can no longer be changed.")
+        return campaign
 
     def upcoming(self, now: datetime | None = None) -> CampaignQuerySet:
         now = now or timezone.now()
@@ -72,6 +97,18 @@ class Campaign(models.Model):
     # Moves only IC may make: review decisions (approve, send back to draft) and running the rollout.
     # Cancelling is for IC and the owner (Campaign.may_move).
     IC_ONLY_TARGETS = {Status.APPROVED, Status.DRAFT, Status.LIVE, Status.CLOSED}
+    # What marketing writes about a campaign: the fields of the campaign form and the API's writable ones.
+    EDITABLE_FIELDS = (
+        "title",
+        "concept",
+        "details",
+        "objectives",
+        "go_live_at",
+        "is_go_live_tentative",
+        "embargo_until",
+        "teams",
+        "external_channels",
+    )
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True, editable=False)

@@ -28,17 +28,6 @@ def _require_manager(request: HttpRequest) -> None:
         raise PermissionDenied("Campaign management is for marketing and internal communications.")
 
 
-def _get_campaign_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> Campaign:
-    """The campaign if this person may see it (or edit it, with edit=True); 403/404 otherwise."""
-    _require_manager(request)
-    campaign = get_object_or_404(Campaign.objects.select_related("owner"), pk=pk)
-    if not Campaign.objects.visible_to(request.user).filter(pk=pk).exists():
-        raise PermissionDenied("This campaign belongs to another team.")
-    if edit and not campaign.can_edit(request.user):
-        raise PermissionDenied("You may not edit this campaign.")
-    return campaign
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     role = roles.primary_role(request.user)
@@ -99,9 +88,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _get_campaign_for_user(request, pk, edit=True)
-    if not campaign.is_editable:
-        raise PermissionDenied("A closed or cancelled campaign can no longer be edited.")
+    campaign = Campaign.objects.select_related("owner").for_user(request.user, pk, edit=True)
     editor = CampaignEditor(request, campaign)
     if request.method == "POST" and editor.is_valid():
         campaign = editor.save()
@@ -123,7 +110,7 @@ def _after_save(request: HttpRequest, campaign: Campaign, done: str) -> None:
 
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _get_campaign_for_user(request, pk)
+    campaign = Campaign.objects.select_related("owner").for_user(request.user, pk)
     impacts = campaign.impacts.select_related("audience")
     can_edit = campaign.can_edit(request.user)
     allowed = campaign.allowed_moves(request.user)
@@ -183,7 +170,8 @@ def campaign_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     move = MOVES_BY_ACTION.get(action)
     if move is None:
         raise Http404("No such action.")
-    campaign = _get_campaign_for_user(request, pk, edit=True)
+    # Not edit=True: may_move checks the role, and a closed campaign answers "cannot move" in place.
+    campaign = Campaign.objects.select_related("owner").for_user(request.user, pk)
     if not campaign.may_move(request.user, move.target):
         raise PermissionDenied("Your role may not make that move on this campaign.")
     form = MoveForm(request.POST)
@@ -206,9 +194,7 @@ def campaign_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def asset_delete(request: HttpRequest, pk: int, asset_pk: int) -> HttpResponse:
-    campaign = _get_campaign_for_user(request, pk, edit=True)
-    if not campaign.is_editable:
-        raise PermissionDenied("A closed or cancelled campaign can no longer be edited.")
+    campaign = Campaign.objects.for_user(request.user, pk, edit=True)
     asset = get_object_or_404(Asset, pk=asset_pk, campaign=campaign)
     asset.delete()
     messages.success(request, f"Removed asset “{asset.caption}”.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -270,26 +270,15 @@ def explainer_question(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # --- the editor (IC) and its preview --------------------------------------------------------
-def _get_campaign_for_explainer(request: HttpRequest, pk: int, *, edit: bool = False) -> Campaign:
-    """IC edits every explainer; marketing reads those of campaigns they can see."""
-    if not roles.can_manage_campaigns(request.user):
-        raise PermissionDenied("Explainers are written by internal communications.")
-    campaign = get_object_or_404(Campaign, pk=pk)
-    if not Campaign.objects.visible_to(request.user).filter(pk=pk).exists():
-        raise PermissionDenied("This campaign belongs to another team.")
-    if edit and not roles.is_ic(request.user):
-        raise PermissionDenied("Only internal communications edit explainers.")
-    return campaign
-
-
 @login_required
 def explainer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _get_campaign_for_explainer(request, pk)
+    campaign = Campaign.objects.for_user(request.user, pk)
     if not roles.is_ic(request.user):
         return redirect("explainer_preview", pk=campaign.pk)
-    explainer = Explainer.for_campaign(campaign)
+    # Unsaved until IC first saves it: opening the editor writes nothing.
+    explainer = explainer_of(campaign) or Explainer(campaign=campaign, slug=campaign.slug)
     audiences = [i.audience for i in campaign.impacts.select_related("audience")]
-    bodies = {v.audience_id: v.body for v in explainer.variants.all()}
+    bodies = {v.audience_id: v.body for v in explainer.variants.all()} if explainer.pk else {}
     if request.method == "POST":
         form = ExplainerForm(request.POST, instance=explainer)
         variants_form = VariantsForm(request.POST, audiences=audiences)
@@ -334,7 +323,7 @@ def _save_variants(explainer: Explainer, bodies: dict[int, str]) -> None:
 @login_required
 def explainer_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The explainer as a member of one audience sees it (?audience=<id>), or with every variant."""
-    campaign = _get_campaign_for_explainer(request, pk)
+    campaign = Campaign.objects.for_user(request.user, pk)
     explainer = explainer_of(campaign) or Explainer(campaign=campaign, slug=campaign.slug)
     audiences = [i.audience for i in campaign.impacts.select_related("audience")]
     audience = None

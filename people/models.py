@@ -80,9 +80,6 @@ class EmployeeProfile(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
 
-    def wants(self, channel: str) -> bool:
-        return not self.preferred_channels or channel in self.preferred_channels
-
 
 def user_zone(user) -> zoneinfo.ZoneInfo:
     """The time zone to show times in for this person (their profile's, else the site default)."""

@@ -4,8 +4,6 @@ from datetime import date
 
 from django import forms
 from django.utils import timezone
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
 
 from campaigns.models import Campaign
 from campaigns.warnings import ConflictWarningMixin
@@ -62,36 +60,6 @@ CHANNEL_CHOICES = [
 ]
 
 
-def _attrs_html(attrs: dict) -> str:
-    """django/forms/widgets/attrs.html in Python."""
-    return "".join(
-        f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class FastSelect(forms.Select):
-    """forms.Select with the same HTML, built in Python: the stock widget renders a template per
-    option, and the calendar's campaign filter offers every campaign in the period (hundreds)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
-        for group_name, group_choices, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            for option in group_choices:
-                parts.append(
-                    f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                    f"{_attrs_html(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
-                )
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))  # every part is escaped
-
-
 class CalendarFilterForm(forms.Form):
     VIEWS = [("month", "Month"), ("week", "Week"), ("list", "List")]
 
@@ -105,7 +73,7 @@ class CalendarFilterForm(forms.Form):
     )
     channel = forms.ChoiceField(choices=CHANNEL_CHOICES, required=False)
     campaign = forms.ModelChoiceField(
-        queryset=Campaign.objects.none(), required=False, empty_label="All campaigns", widget=FastSelect
+        queryset=Campaign.objects.none(), required=False, empty_label="All campaigns"
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -119,9 +87,6 @@ class CalendarFilterForm(forms.Form):
 
     def anchor(self) -> date:
         return (self.cleaned_data.get("date") if self.is_valid() else None) or timezone.localdate()
-
-    def view_name(self) -> str:
-        return (self.cleaned_data.get("view") if self.is_valid() else None) or "month"
 
 
 class ReadinessThresholdForm(forms.ModelForm):

@@ -86,10 +86,6 @@ class AudienceCap(models.Model):
         return dict(AudienceCap.objects.values_list("audience_id", "weekly_cap"))
 
 
-def default_cap() -> int:
-    return settings.PLANNING_WEEKLY_CAP
-
-
 class ReadinessThreshold(models.Model):
     """What 'ready' means for one campaign; without a row the defaults below apply."""
 

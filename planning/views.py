@@ -56,16 +56,6 @@ def _get_comms_item_for_user(request: HttpRequest, pk: int, *, edit: bool = Fals
     return get_object_or_404(CommsItem.objects.prefetch_related("audiences"), pk=pk)
 
 
-def _get_campaign_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> Campaign:
-    _require_planner(request)
-    campaign = get_object_or_404(Campaign, pk=pk)
-    if not Campaign.objects.visible_to(request.user).filter(pk=pk).exists():
-        raise PermissionDenied("This campaign belongs to another team.")
-    if edit:
-        _require_ic(request)
-    return campaign
-
-
 # --- calendar --------------------------------------------------------------------------------
 @dataclass
 class Day:
@@ -292,7 +282,7 @@ def readiness_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def readiness_targets(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _get_campaign_for_user(request, pk, edit=True)
+    campaign = Campaign.objects.for_user(request.user, pk, ic_only=True)
     threshold = ReadinessThreshold.objects.filter(campaign=campaign).first() or ReadinessThreshold(
         campaign=campaign
     )

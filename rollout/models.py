@@ -255,14 +255,6 @@ class Delivery(models.Model):
         return reverse("inbox_item", args=[self.pk])
 
     @property
-    def is_read(self) -> bool:
-        return self.read_at is not None
-
-    @property
-    def has_acknowledged(self) -> bool:
-        return self.acknowledged_at is not None
-
-    @property
     def asks_acknowledgement(self) -> bool:
         return self.stage.requires_acknowledgement
 

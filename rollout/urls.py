@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rollout import views as views
+from rollout import views
 
 urlpatterns = [
     path("<int:pk>/stages/new/", views.stage_add, name="stage_add"),

@@ -15,28 +15,13 @@ from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
 from people import roles
-from rollout import composer
-from rollout import plan as rollout
+from rollout import composer, plan
 from rollout.forms import StageForm
 from rollout.models import Delivery, RolloutStage
 
 
-def _get_campaign_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> Campaign:
-    """The campaign if this person may see its rollout (or plan it, with edit=True); 403/404 otherwise."""
-    if not roles.can_manage_campaigns(request.user):
-        raise PermissionDenied("The rollout is for marketing and internal communications.")
-    campaign = get_object_or_404(Campaign, pk=pk)
-    if not Campaign.objects.visible_to(request.user).filter(pk=pk).exists():
-        raise PermissionDenied("This campaign belongs to another team.")
-    if edit and not roles.is_ic(request.user):
-        raise PermissionDenied("Only internal communications plan the rollout.")
-    if edit and not campaign.is_editable:
-        raise PermissionDenied("This campaign is closed or cancelled.")
-    return campaign
-
-
 def _get_stage_for_user(request: HttpRequest, pk: int, stage_pk: int, *, edit: bool = False) -> RolloutStage:
-    campaign = _get_campaign_for_user(request, pk, edit=edit)
+    campaign = Campaign.objects.for_user(request.user, pk, edit=edit, ic_only=edit)
     stage = get_object_or_404(RolloutStage, pk=stage_pk, campaign=campaign)
     stage.campaign = campaign
     if edit and not stage.is_unsent:
@@ -67,7 +52,7 @@ def _stage_form_page(request: HttpRequest, campaign: Campaign, stage: RolloutSta
     form = StageForm(request.POST or None, instance=stage, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
-        rollout.replan(campaign)  # an edit may now need holding, or no longer need it
+        plan.replan(campaign)  # an edit may now need holding, or no longer need it
         messages.success(request, f"Stage “{saved.get_kind_display()}” saved ({saved.offset_label}).")
         return redirect(campaign.get_absolute_url() + "#rollout-h")
     return render(request, "rollout/stage_form.html", {"campaign": campaign, "form": form, "stage": stage})
@@ -75,7 +60,9 @@ def _stage_form_page(request: HttpRequest, campaign: Campaign, stage: RolloutSta
 
 @login_required
 def stage_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _stage_form_page(request, _get_campaign_for_user(request, pk, edit=True), None)
+    return _stage_form_page(
+        request, Campaign.objects.for_user(request.user, pk, edit=True, ic_only=True), None
+    )
 
 
 @login_required
@@ -145,9 +132,9 @@ def stage_test_send(request: HttpRequest, pk: int, stage_pk: int) -> HttpRespons
 @login_required
 @require_POST
 def campaign_pause(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _get_campaign_for_user(request, pk, edit=True)
+    campaign = Campaign.objects.for_user(request.user, pk, edit=True, ic_only=True)
     if not campaign.is_paused:
-        rollout.pause(campaign)
+        plan.pause(campaign)
         messages.success(request, "Rollout paused: nothing more is sent until you resume.")
     return redirect(campaign.get_absolute_url() + "#rollout-h")
 
@@ -155,9 +142,9 @@ def campaign_pause(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_resume(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _get_campaign_for_user(request, pk, edit=True)
+    campaign = Campaign.objects.for_user(request.user, pk, edit=True, ic_only=True)
     if campaign.is_paused:
-        rollout.resume(campaign)
+        plan.resume(campaign)
         messages.success(
             request, "Rollout resumed. If several stages fell due meanwhile, only the latest is sent."
         )

@@ -276,8 +276,12 @@ def test_editing_keeps_a_past_go_live_of_a_live_campaign(client_for, ic, marketi
     live = make_campaign(marketing, status=Campaign.Status.LIVE)
     live.go_live_at = live.embargo_until = timezone.now() - timedelta(days=1)
     live.save()
+    past_go_live = live.go_live_at
     response = client_for(ic).post(f"/campaigns/{live.pk}/edit/", edit_post_data(live, objectives="More"))
     assert response.status_code == 302
+    live.refresh_from_db()
+    assert live.go_live_at == past_go_live
+    assert live.objectives == "More"
 
 
 def test_cancelled_campaign_can_not_be_edited(client_for, marketing, campaign):
@@ -304,6 +308,8 @@ def test_edit_over_someone_elses_change_is_refused_then_allowed_on_purpose(clien
     assert campaign.title == "Spring Savings"
     data["version"] = campaign.updated_at.isoformat()  # what the re-shown form now carries
     assert client.post(f"/campaigns/{campaign.pk}/edit/", data).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.title == "Renamed by Mia"
 
 
 def test_reshown_form_carries_the_current_version(client_for, marketing, campaign):

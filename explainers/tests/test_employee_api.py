@@ -29,7 +29,12 @@ def test_inbox_api_acknowledges_once(client_for, employee, approved_campaign):
     delivery = deliver(make_stage(approved_campaign, requires_acknowledgement=True), employee)
     client = client_for(employee)
     assert client.post(f"/api/v1/inbox/{delivery.pk}/acknowledge/").status_code == 201
+    delivery.refresh_from_db()
+    acknowledged_at = delivery.acknowledged_at
+    assert acknowledged_at is not None
     assert client.post(f"/api/v1/inbox/{delivery.pk}/acknowledge/").status_code == 200
+    delivery.refresh_from_db()
+    assert delivery.acknowledged_at == acknowledged_at
 
 
 def test_inbox_api_acknowledge_unasked_is_400(client_for, employee, warning):

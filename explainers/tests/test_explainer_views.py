@@ -255,7 +255,7 @@ def test_publish_now_before_embargo_is_a_field_error(client_for, ic, campaign):
     )
     assert response.status_code == 200
     assert "The embargo lifts on" in response.content.decode()
-    assert not Explainer.objects.get(campaign=campaign).published_at
+    assert not Explainer.objects.filter(campaign=campaign, published_at__isnull=False).exists()
 
 
 def test_publish_now_after_embargo(client_for, ic, campaign):

@@ -116,12 +116,16 @@ def test_inactive_people_are_not_counted(client_for, ic, sales, employee):
 
 
 def test_ic_creates_rule_audience_and_sees_its_page(client_for, ic, employee, employee_ny):
-    response = client_for(ic).post(reverse("audience_create"), {**RULE, "location": "London,  New York ,"})
+    client = client_for(ic)
+    response = client.post(reverse("audience_create"), {**RULE, "location": "London,  New York ,"})
     audience = Audience.objects.get(name="London sales")
     assert response.status_code == 302
     assert response.url == reverse("audience_detail", args=[audience.pk])
     assert audience.location == "London, New York"
     assert list(audience.users()) == [employee]
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert "London sales" in page.content.decode()
 
 
 def test_saving_a_rule_that_matches_nobody_warns_but_saves(client_for, ic):

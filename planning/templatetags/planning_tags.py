@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from django import template
-from django.utils.html import conditional_escape as esc
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
 from planning.load import HeatRow
@@ -48,31 +47,35 @@ def heat_cells(row: HeatRow, this_monday: date, calendar_url: str) -> SafeString
     return format_html_join("\n", '<td class="heat-cell heat-{}{}">{}</td>', cells)
 
 
-def _entry_what(e) -> str:
-    """Kind, title (linked where the viewer may go), embargo pill and shared concept of a calendar
-    entry, as escaped HTML (f-strings and escape(): a month list is a thousand of these)."""
-    title = (
-        f'<a href="{esc(e.url)}">{esc(e.title)}</a>'
-        if e.url
-        else f'<span class="cal-title">{esc(e.title)}</span>'
+def _entry_what(e) -> SafeString:
+    """Kind, title (linked where the viewer may go), embargo pill and shared concept of a calendar entry."""
+    if e.url:
+        title = format_html('<a href="{}">{}</a>', e.url, e.title)
+    else:
+        title = format_html('<span class="cal-title">{}</span>', e.title)
+    is_held = e.is_embargoed and not e.is_masked
+    pill = format_html(' <span class="pill pill-held">{}</span>', "embargoed") if is_held else ""
+    concept = format_html('<span class="cal-concept">{}</span>', e.concept) if e.concept else ""
+    return format_html(
+        '<span class="cal-kind cal-{}">{}</span> {}{}{}', e.entry.kind, e.label, title, pill, concept
     )
-    pill = ' <span class="pill pill-held">embargoed</span>' if e.is_embargoed and not e.is_masked else ""
-    concept = f'<span class="cal-concept">{esc(e.concept)}</span>' if e.concept else ""
-    return f'<span class="cal-kind cal-{esc(e.entry.kind)}">{esc(e.label)}</span> {title}{pill}{concept}'
 
 
 @register.simple_tag
 def cal_entry(e) -> SafeString:
     """One entry in a month cell (inside its <li>)."""
-    return mark_safe(f"<time>{esc(e.time_text)}</time> {_entry_what(e)}")  # every part is escaped
+    return format_html("<time>{}</time> {}", e.time_text, _entry_what(e))
 
 
 @register.simple_tag
 def cal_list_row(e) -> SafeString:
     """One row of the week and list views."""
-    return mark_safe(  # every part is escaped
-        f'<tr><td class="cal-time">{esc(e.time_text)}</td><td>{_entry_what(e)}</td>'
-        f"<td>{esc(e.audience_text)}</td><td>{esc(e.channel_text)}</td></tr>"
+    return format_html(
+        '<tr><td class="cal-time">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+        e.time_text,
+        _entry_what(e),
+        e.audience_text,
+        e.channel_text,
     )
 
 

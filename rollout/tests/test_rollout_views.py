@@ -89,6 +89,7 @@ def test_stage_revealing_details_before_embargo_is_refused_with_field_error(clie
 def test_stage_revealing_details_after_embargo_is_accepted(client_for, ic, running):
     data = stage_data(body="{{ details }}", direction="after", days=1)
     assert client_for(ic).post(reverse("stage_add", args=[running.pk]), data).status_code == 302
+    assert running.stages.filter(body="{{ details }}").exists()
 
 
 def test_unknown_placeholder_is_a_field_error(client_for, ic, running):
@@ -212,3 +213,5 @@ def test_ic_pauses_and_resumes_the_rollout(client_for, ic, running):
 
 def test_marketing_may_not_pause(client_for, marketing, running):
     assert client_for(marketing).post(reverse("campaign_pause", args=[running.pk])).status_code == 403
+    running.refresh_from_db()
+    assert not running.is_paused
