@@ -320,9 +320,12 @@ if not DEBUG and not TESTING:
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: DRF answers an anonymous call with the first class's challenge, so this gives
+    # 401 + `WWW-Authenticate: Token` (session first gives a bare 403). Browser calls still sign in
+    # by session, and SessionAuthentication still enforces CSRF on them.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
