@@ -5,6 +5,7 @@ Embargoed details never appear here: a briefing carries its campaign's title and
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -12,10 +13,19 @@ from rest_framework.response import Response
 
 from briefings.forms import RsvpForm
 from briefings.models import Briefing, Invitation
+from core.api import documented
+
+
+class BriefingCampaignSerializer(serializers.Serializer):
+    """The campaign a briefing is for: never its embargoed details."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    concept = serializers.CharField()
 
 
 class BriefingSerializer(serializers.ModelSerializer):
-    campaign = serializers.SerializerMethodField()
+    campaign = BriefingCampaignSerializer(read_only=True)
     presenter = serializers.SerializerMethodField()
     audiences = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     url = serializers.SerializerMethodField()
@@ -42,9 +52,6 @@ class BriefingSerializer(serializers.ModelSerializer):
             "ics_url",
         ]
 
-    def get_campaign(self, obj: Briefing) -> dict:
-        return {"id": obj.campaign_id, "title": obj.campaign.title, "concept": obj.campaign.concept}
-
     def get_presenter(self, obj: Briefing) -> str | None:
         return (obj.presenter.get_full_name() or obj.presenter.get_username()) if obj.presenter else None
 
@@ -59,6 +66,15 @@ class RsvpSerializer(serializers.Serializer):
     answer = serializers.ChoiceField(choices=["yes", "no", "maybe"])
 
 
+class RsvpResultSerializer(serializers.Serializer):
+    answer = serializers.CharField()
+    is_waitlisted = serializers.BooleanField(help_text="A yes over capacity joins the waiting list.")
+
+
+@extend_schema_view(
+    list=documented({200: BriefingSerializer}),
+    retrieve=documented({200: BriefingSerializer}, 404),
+)
 class BriefingViewSet(viewsets.ReadOnlyModelViewSet):
     """Briefings you may see: IC all, marketing their campaigns', presenters theirs, invitees theirs."""
 
@@ -72,6 +88,7 @@ class BriefingViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("starts_at", "pk")
         )
 
+    @documented({200: RsvpResultSerializer}, 400, 403, 404, request=RsvpSerializer)
     @action(detail=True, methods=["post"], serializer_class=RsvpSerializer)
     def rsvp(self, request, pk=None):
         """Answer yes / no / maybe; over capacity a yes joins the waiting list."""

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from briefings.forms import AnswerForm, FeedbackForm
 from briefings.models import Feedback
-from briefings.views import _get_briefing_for_user, _get_campaign_for_user
+from briefings.views import _get_briefing_for_user
 from campaigns.models import Campaign
 
 
@@ -71,7 +71,7 @@ def _summary(campaign: Campaign) -> dict:
 
 @login_required
 def feedback_summary(request: HttpRequest, campaign_pk: int) -> HttpResponse:
-    campaign = _get_campaign_for_user(request, campaign_pk)
+    campaign = Campaign.objects.for_user(request.user, campaign_pk)
     context = _summary(campaign) | {"campaign": campaign, "answer_forms": {}}
     return render(request, "briefings/feedback_summary.html", context)
 
@@ -84,7 +84,7 @@ def _csv_cell(value) -> str:
 
 @login_required
 def feedback_csv(request: HttpRequest, campaign_pk: int) -> HttpResponse:
-    campaign = _get_campaign_for_user(request, campaign_pk)
+    campaign = Campaign.objects.for_user(request.user, campaign_pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="feedback-{campaign.slug}.csv"'
     writer = csv.writer(response)
@@ -123,7 +123,7 @@ def feedback_csv(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 @require_POST
 def feedback_answer(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     item = get_object_or_404(Feedback.objects.select_related("briefing__campaign"), pk=pk)
-    campaign = _get_campaign_for_user(request, item.briefing.campaign_id)
+    campaign = Campaign.objects.for_user(request.user, item.briefing.campaign_id)
     if not campaign.can_edit(request.user):
         raise PermissionDenied("Only the campaign's marketing team or IC answer questions.")
     form = AnswerForm(request.POST)

@@ -569,6 +569,14 @@ class Feedback(models.Model):
         return self.user.get_full_name() or self.user.get_username()
 
 
+def pack_shows_asset(user, asset) -> bool:
+    """A presenter reads the campaign's assets in the pack once it is released to them (campaigns.asset_access)."""
+    briefings = Briefing.objects.filter(campaign_id=asset.campaign_id, presenter=user).select_related(
+        "campaign"
+    )
+    return any(briefing.can_see_pack(user) for briefing in briefings)
+
+
 def faq_pairs(campaign: Campaign) -> list[tuple[str, str]]:
     """answered_questions as (question, answer) pairs: the explainer FAQ's source format."""
     return [(item["question"], item["answer"]) for item in answered_questions(campaign)]

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -55,18 +55,6 @@ def _announced_briefing(user, pk: int) -> Briefing | None:
         .first()
     )
     return briefing if briefing is not None and briefing.was_announced_to(user) else None
-
-
-def _get_campaign_for_user(request: HttpRequest, pk: int, *, schedule: bool = False) -> Campaign:
-    """A campaign whose briefings this person manages (IC) or whose feedback they read (its marketing)."""
-    if not roles.can_manage_campaigns(request.user):
-        raise PermissionDenied("This page is for marketing and internal communications.")
-    if schedule and not roles.is_ic(request.user):
-        raise PermissionDenied("Only internal communications schedule briefings.")
-    campaign = get_object_or_404(Campaign, pk=pk)
-    if not Campaign.objects.visible_to(request.user).filter(pk=pk).exists():
-        raise PermissionDenied("This campaign belongs to another team.")
-    return campaign
 
 
 # --- list and detail -------------------------------------------------------------------------
@@ -206,7 +194,7 @@ def _warn(request: HttpRequest, briefing: Briefing) -> None:
 
 @login_required
 def briefing_new(request: HttpRequest, campaign_pk: int) -> HttpResponse:
-    campaign = _get_campaign_for_user(request, campaign_pk, schedule=True)
+    campaign = Campaign.objects.for_user(request.user, campaign_pk, ic_only=True)
     if request.method == "POST":
         form = BriefingForm(request.POST, campaign=campaign)
         if form.is_valid():

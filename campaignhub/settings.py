@@ -277,6 +277,19 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 ASSET_MAX_UPLOAD_MB = _int("ASSET_MAX_UPLOAD_MB", default=20)
+# Nothing serves MEDIA_ROOT directly: campaigns.views.asset_file checks who may see the file. Behind
+# nginx it can hand the sending back with X-Accel-Redirect to an `internal` location with this
+# prefix (e.g. /protected-media/, aliased to MEDIA_ROOT); behind Apache or lighttpd with
+# mod_xsendfile, MEDIA_X_SENDFILE=true sends X-Sendfile with the file's path. Both off: Django
+# streams the file itself.
+MEDIA_ACCEL_REDIRECT_PREFIX = env.str("MEDIA_ACCEL_REDIRECT_PREFIX", default="")
+if MEDIA_ACCEL_REDIRECT_PREFIX and not (
+    MEDIA_ACCEL_REDIRECT_PREFIX.startswith("/") and MEDIA_ACCEL_REDIRECT_PREFIX.endswith("/")
+):
+    raise ImproperlyConfigured(
+        f"MEDIA_ACCEL_REDIRECT_PREFIX must start and end with '/', not {MEDIA_ACCEL_REDIRECT_PREFIX!r}."
+    )
+MEDIA_X_SENDFILE = _bool("MEDIA_X_SENDFILE", default=False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -320,9 +333,12 @@ if not DEBUG and not TESTING:
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: DRF answers an anonymous call with the first class's challenge, so this gives
+    # 401 + `WWW-Authenticate: Token` (session first gives a bare 403). Browser calls still sign in
+    # by session, and SessionAuthentication still enforces CSRF on them.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -19,8 +18,5 @@ urlpatterns = [
     path("", include("people.urls")),
     path("", include("campaigns.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No static(MEDIA_URL, ...): uploaded assets are served only by campaigns.views.asset_file, which
+# checks who may see them (README "Production").

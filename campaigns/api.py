@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from campaigns.models import Campaign, Impact
+from core.api import documented
 from people import roles
 from people.models import Audience, MarcomTeam, user_zone
 
@@ -150,6 +151,13 @@ class MoveSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
+@extend_schema_view(
+    list=documented({200: CampaignSerializer}, 403),
+    create=documented({201: CampaignSerializer}, 400, 403),
+    retrieve=documented({200: CampaignSerializer}, 403, 404),
+    update=documented({200: CampaignSerializer}, 400, 403, 404),
+    partial_update=documented({200: CampaignSerializer}, 400, 403, 404),
+)
 class CampaignViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -172,7 +180,7 @@ class CampaignViewSet(
             .order_by("go_live_at", "pk")
         )
 
-    @extend_schema(request=MoveSerializer, responses=CampaignSerializer)
+    @documented({200: CampaignSerializer}, 400, 403, 404, request=MoveSerializer)
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None) -> Response:
         """Move the campaign to another status (submit, approve, send back, go live, close, cancel)."""
@@ -191,6 +199,10 @@ class CampaignViewSet(
         return Response(CampaignSerializer(self.get_queryset().get(pk=campaign.pk)).data)
 
 
+@extend_schema_view(
+    list=documented({200: AudienceSerializer}, 403),
+    retrieve=documented({200: AudienceSerializer}, 403, 404),
+)
 class AudienceViewSet(viewsets.ReadOnlyModelViewSet):
     """Audiences marketing and IC can name on a campaign."""
 

@@ -338,7 +338,10 @@ class Asset(models.Model):
 
     @property
     def href(self) -> str:
-        return self.file.url if self.file else self.url
+        """Where a page links to it: an uploaded file only through the view that checks the viewer."""
+        if self.file:
+            return reverse("asset_file", args=[self.campaign_id, self.pk])
+        return self.url
 
     @classmethod
     def kind_for_url(cls, url: str) -> str:

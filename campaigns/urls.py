@@ -10,6 +10,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:pk>/assets/<int:asset_pk>/delete/", views.asset_delete, name="asset_delete"),
+    path("campaigns/<int:pk>/assets/<int:asset_pk>/file", views.asset_file, name="asset_file"),
     # A catch-all for status moves: every more specific /campaigns/<pk>/... route of a higher app
     # is included before this module in campaignhub/urls.py.
     path("campaigns/<int:pk>/<slug:action>/", views.campaign_move, name="campaign_move"),

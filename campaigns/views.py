@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+import logging
+import mimetypes
 from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from campaigns.asset_access import may_open
 from campaigns.forms import CampaignEditor, MoveForm
 from campaigns.history import campaign_history
 from campaigns.models import Asset, Campaign, Impact
 from core.panels import render_panels
 from people import roles
 from people.models import MarcomTeam
+
+logger = logging.getLogger(__name__)
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -199,6 +209,41 @@ def asset_delete(request: HttpRequest, pk: int, asset_pk: int) -> HttpResponse:
     asset.delete()
     messages.success(request, f"Removed asset “{asset.caption}”.")
     return redirect(campaign)
+
+
+@login_required
+def asset_file(request: HttpRequest, pk: int, asset_pk: int) -> HttpResponse:
+    """An uploaded asset, to those who may see it: the campaign's managers, or a page that shows it."""
+    asset = get_object_or_404(Asset.objects.exclude(file=""), pk=asset_pk, campaign_id=pk)
+    if not may_open(request.user, asset):
+        if roles.can_manage_campaigns(request.user):
+            raise PermissionDenied("This campaign belongs to another team.")  # as on the campaign page
+        raise Http404("No such asset.")  # employees do not learn that an embargoed campaign exists
+    if not asset.file.storage.exists(asset.file.name):
+        logger.warning("asset %s of campaign %s: file %s is missing", asset.pk, pk, asset.file.name)
+        raise Http404("The file of this asset is missing.")
+    return _asset_response(asset)
+
+
+def _asset_response(asset: Asset) -> HttpResponse:
+    """Images and PDFs open in the browser, office documents download; never content-sniffed."""
+    filename = Path(asset.file.name).name
+    as_attachment = asset.kind not in (Asset.Kind.IMAGE, Asset.Kind.PDF)
+    if settings.MEDIA_ACCEL_REDIRECT_PREFIX or settings.MEDIA_X_SENDFILE:
+        response = HttpResponse(content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream")
+        response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+        if settings.MEDIA_ACCEL_REDIRECT_PREFIX:
+            response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT_PREFIX + quote(asset.file.name)
+        else:
+            response["X-Sendfile"] = asset.file.path
+    else:
+        response = FileResponse(
+            asset.file.storage.open(asset.file.name, "rb"), as_attachment=as_attachment, filename=filename
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Browsers may keep it, shared caches not; revalidate so a removed asset stops showing.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @never_cache

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from campaigns.models import Campaign
+from core.api import ErrorSerializer, documented
 from core.markup import render_markdown
 from explainers.models import ExplainerQuestion, ExplainerRead, relevant_campaigns
 from explainers.views import (
@@ -30,9 +32,9 @@ class DeliverySerializer(serializers.Serializer):
     subject = serializers.SerializerMethodField()
     text = serializers.SerializerMethodField()
     sent_at = serializers.DateTimeField()
-    read_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True, help_text="Null until you first open it.")
     requires_acknowledgement = serializers.BooleanField(source="stage.requires_acknowledgement")
-    acknowledged_at = serializers.DateTimeField()
+    acknowledged_at = serializers.DateTimeField(allow_null=True, help_text="Null until you acknowledge it.")
 
     def _message(self, delivery):
         cache = self.context.setdefault("_rendered", {})
@@ -48,6 +50,10 @@ class DeliverySerializer(serializers.Serializer):
         return self._message(delivery).text
 
 
+@extend_schema_view(
+    list=documented({200: DeliverySerializer}),
+    retrieve=documented({200: DeliverySerializer}, 404),
+)
 class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """My in-app announcements, newest first; retrieving one marks it read."""
 
@@ -64,6 +70,15 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         delivery.mark_read()
         return Response(self.get_serializer(delivery).data)
 
+    @documented(
+        {201: DeliverySerializer, 200: DeliverySerializer},
+        400,
+        403,
+        404,
+        bad_input=ErrorSerializer,
+        request=None,
+        description="Record your acknowledgement: 201 the first time, 200 when it was already recorded.",
+    )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         delivery = self.get_object()
@@ -84,6 +99,44 @@ class ExplainerSummarySerializer(serializers.Serializer):
     go_live_at = serializers.DateTimeField()
 
 
+class ForYouSerializer(serializers.Serializer):
+    audience = serializers.CharField()
+    html = serializers.CharField()
+
+
+class ScenarioSerializer(serializers.Serializer):
+    situation = serializers.CharField()
+    response = serializers.CharField()
+
+
+class ExplainerAssetSerializer(serializers.Serializer):
+    caption = serializers.CharField()
+    kind = serializers.CharField()
+    url = serializers.CharField(help_text="A link, or the address of the uploaded file.")
+
+
+class AnsweredQuestionSerializer(serializers.Serializer):
+    question = serializers.CharField()
+    answer = serializers.CharField()
+
+
+_FULL_ONLY = "Only in the full explainer (is_published true); a teaser leaves it out."
+
+
+class ExplainerDetailSerializer(ExplainerSummarySerializer):
+    """One explainer: the summary fields always; the body only once it is readable in full."""
+
+    details = serializers.CharField(required=False, help_text=_FULL_ONLY)
+    what_and_why_html = serializers.CharField(required=False, help_text=_FULL_ONLY)
+    for_you = ForYouSerializer(many=True, required=False, help_text=_FULL_ONLY)
+    behaviours_html = serializers.CharField(required=False, help_text=_FULL_ONLY)
+    scenarios = ScenarioSerializer(many=True, required=False, help_text=_FULL_ONLY)
+    training_html = serializers.CharField(required=False, help_text=_FULL_ONLY)
+    assets = ExplainerAssetSerializer(many=True, required=False, help_text=_FULL_ONLY)
+    faq_html = serializers.CharField(required=False, help_text=_FULL_ONLY)
+    answered_questions = AnsweredQuestionSerializer(many=True, required=False, help_text=_FULL_ONLY)
+
+
 class HelpfulSerializer(serializers.Serializer):
     is_helpful = serializers.BooleanField()
 
@@ -102,6 +155,7 @@ def _full_explainer(campaign, explainer, user) -> dict:
         "title": campaign.title,
         "concept": campaign.concept,
         "is_published": True,
+        "embargo_until": campaign.embargo_until,
         "details": campaign.details,
         "go_live_at": campaign.go_live_at,
         "what_and_why_html": render_markdown(explainer.what_and_why),
@@ -117,6 +171,12 @@ def _full_explainer(campaign, explainer, user) -> dict:
     }
 
 
+@extend_schema_view(
+    list=documented({200: ExplainerSummarySerializer}),
+    retrieve=documented({200: ExplainerDetailSerializer}, 404),
+    helpful=documented({200: HelpfulSerializer}, 400, 404, request=HelpfulSerializer),
+    questions=documented({201: QuestionSerializer}, 400, 404, request=QuestionSerializer),
+)
 class ExplainerViewSet(viewsets.GenericViewSet):
     """Explainers relevant to me; one by slug: in full once published, a teaser before (or 404)."""
 
@@ -154,8 +214,11 @@ class ExplainerViewSet(viewsets.GenericViewSet):
         campaign, explainer, is_full = self._resolve(slug)
         if is_full:
             ExplainerRead.objects.get_or_create(explainer=explainer, user=request.user)
-            return Response(_full_explainer(campaign, explainer, request.user))
+            return Response(
+                ExplainerDetailSerializer(_full_explainer(campaign, explainer, request.user)).data
+            )
         campaign.is_published = False
+        # The summary serializer, never the detail one: a Campaign has `details` and `assets` too.
         return Response(ExplainerSummarySerializer(campaign).data)
 
     def _published(self, slug):

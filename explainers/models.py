@@ -87,6 +87,11 @@ class Explainer(models.Model):
         return explainer
 
 
+def explainer_shows_asset(user, asset) -> bool:
+    """The published explainer shows every asset of its campaign to anyone signed in (campaigns.asset_access)."""
+    return Explainer.objects.published().filter(campaign_id=asset.campaign_id).exists()
+
+
 class ExplainerVariant(models.Model):
     """What the campaign means for one audience; each employee sees their audiences' variants."""
 

@@ -21,11 +21,12 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
-from campaigns.models import Campaign, KeyMessage
+from campaigns.models import Asset, Campaign, KeyMessage
 from conftest import add_impact, make_campaign
 from explainers.models import Explainer
 from people.models import EmployeeProfile
@@ -86,6 +87,8 @@ def campaign_pages(world: World):
     for stage in world.stages:
         yield from urls(("stage_edit", c, stage.pk), ("stage_preview", c, stage.pk))
     yield from urls(("stage_add", c))
+    for asset in world.campaign.assets.exclude(file=""):
+        yield from urls(("asset_file", c, asset.pk))
 
 
 @employee_urls
@@ -165,7 +168,7 @@ def api_pages(world: World):
 
 
 # Routes employees never reach by design (prefixes of Django's `route` strings) ...
-EXCUSED_PREFIXES = ("admin/", "accounts/", "api/schema/", "api/docs/", "static/", "media/")
+EXCUSED_PREFIXES = ("admin/", "accounts/", "api/schema/", "api/docs/", "static/")
 # ... and POST-only actions, which return no content of their own (their page tests cover them).
 EXCUSED_PARTS = (
     "/acknowledge/",
@@ -222,6 +225,9 @@ def world_with_sentinels(marketing, sales, employee) -> World:
     )
     explainer.variants.create(audience=sales, body=f"Variant {SENTINEL}")
     explainer.scenarios.create(situation=f"Situation {SENTINEL}", response=f"Response {SENTINEL}")
+    # An uploaded file is embargoed material too: its bytes carry the sentinel.
+    poster = Asset(campaign=campaign, kind=Asset.Kind.PDF, caption="Launch poster")
+    poster.file.save("poster.pdf", ContentFile(f"%PDF-1.4 {SENTINEL}".encode()), save=True)
     world = World(campaign=campaign, explainer=explainer, stages=[])
     add_briefing(world, sales, employee)
     add_comms_item(world, sales)
@@ -338,7 +344,8 @@ def email_texts(mailoutbox, user) -> list[str]:
 
 
 @pytest.fixture
-def world(marketing, sales, employee, employee_ny) -> World:
+def world(marketing, sales, employee, employee_ny, settings, tmp_path) -> World:
+    settings.MEDIA_ROOT = tmp_path
     w = world_with_sentinels(marketing, sales, employee)
     send_due_announcements(w, [employee], sales)
     return w
@@ -364,6 +371,8 @@ def test_sentinel_reaches_the_employee_after_embargo(client, world, employee):
     shown = {url for url, body in pages.items() if SENTINEL in body}
     assert f"/explainers/{world.explainer.slug}/" in shown
     assert f"/api/v1/explainers/{world.explainer.slug}/" in shown
+    poster = world.campaign.assets.get()
+    assert f"/campaigns/{world.campaign.pk}/assets/{poster.pk}/file" in shown  # shown on the explainer
     moved = Delivery.objects.get(stage=world.extra["moved_stage"])
     assert f"/inbox/{moved.pk}/" in shown  # {{ details }} renders once the embargo lifts
 
