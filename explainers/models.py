@@ -32,6 +32,16 @@ def relevant_campaigns(user, audience_ids: set[int]):
     )
 
 
+class ExplainerQuerySet(models.QuerySet):
+    def published(self, now: datetime | None = None) -> ExplainerQuerySet:
+        """Explainers readable now: published, and never before their campaign's embargo lifts
+        (the query form of Explainer.is_published, for the asset-file check)."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(published_at__lte=now) | Q(publishes_at_embargo=True), campaign__embargo_until__lte=now
+        ).exclude(campaign__status=Campaign.Status.CANCELLED)
+
+
 class Explainer(models.Model):
     """The internal version of a campaign, written by IC for employees (markdown, sanitised on render)."""
 
@@ -48,6 +58,8 @@ class Explainer(models.Model):
     publishes_at_embargo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ExplainerQuerySet.as_manager()
 
     class Meta:
         db_table = "campaigns_explainer"  # moved from campaigns: the table keeps its name

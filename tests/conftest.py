@@ -117,7 +117,7 @@ class Processes:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
         env.update(
             DATABASE_URL=_database_url(),
-            SECRET_KEY="integration-test-worker",
+            SECRET_KEY="integration-test-worker-" + "x" * 40,  # production rules: 50+ characters
             DEBUG="false",
             SECURE_SSL_REDIRECT="false",
             LOG_LEVEL="INFO",
