@@ -4,7 +4,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from briefings.models import Invitation, coverage
+from briefings.models import Invitation
+from briefings.panels import coverage
 from briefings.tests.conftest import invite, make_briefing
 from conftest import make_user
 

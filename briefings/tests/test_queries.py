@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from briefings.models import Invitation, coverage
-from briefings.panels import coverage_panel
+from briefings.models import Invitation
+from briefings.panels import coverage, coverage_panel
 from briefings.tests.conftest import make_briefing
 from conftest import make_user
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import User
 
-from briefings.models import coverage
+from briefings.panels import coverage
 from briefings.tests.conftest import make_briefing
 from campaigns.models import Impact
 from conftest import add_impact, make_user
