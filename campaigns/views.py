@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from campaigns import confirmations
 from campaigns.forms import CampaignEditor, MoveForm
 from campaigns.history import campaign_history
 from campaigns.models import Asset, Campaign, Impact
@@ -195,11 +196,30 @@ def campaign_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, "Say why you are sending it back: the comment is required.")
         return redirect(campaign)
     try:
-        campaign.move_to(move.target, request.user, comment)
+        _, plan = confirmations.send_or_ask(
+            campaign,
+            lambda: campaign.move_to(move.target, request.user, comment),
+            confirmed=bool(request.POST.get("confirm")),
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"Campaign is now {campaign.get_status_display().lower()}.")
+        return redirect(campaign)
+    if plan:  # approving would send overdue stages at once: say what, and ask
+        campaign.refresh_from_db()
+        return render(
+            request,
+            "confirm_send.html",
+            {
+                "heading": f"{move.label} and send now?",
+                "campaign": campaign,
+                "plan": plan,
+                "action_url": request.path,
+                "hidden": [("comment", comment)],
+                "button": f"{move.label.split(' ')[0]} and send now",
+                "cancel_url": campaign.get_absolute_url(),
+            },
+        )
+    messages.success(request, f"Campaign is now {campaign.get_status_display().lower()}.")
     return redirect(campaign)
 
 

@@ -139,27 +139,22 @@ def claim_due_stages(now: datetime, report: TickReport) -> list[int]:
         )
         changed = []
         for _, group in groupby(due, key=lambda s: s.campaign_id):
-            *earlier, latest = list(group)
-            to_send = [latest]
-            covered = _audience_ids(latest) if earlier else set()
-            for stage in reversed(earlier):
-                audience_ids = _audience_ids(stage)
-                if audience_ids <= covered:
-                    stage.state = RolloutStage.State.SKIPPED
-                    stage.state_reason = (
-                        f"Skipped: it was overdue together with the later “{latest.get_kind_display()}” stage "
-                        f"(due {latest.send_at:%d %b %Y %H:%M} UTC) to the same people; only the latest "
-                        "overdue stage is sent."
-                    )
-                    report.skipped.append(stage.pk)
-                    changed.append(stage)
-                else:
-                    to_send.append(stage)
-                    covered |= audience_ids
+            group = list(group)
+            latest = group[-1]
+            to_send, skipped = choose_due(group)
+            for stage in skipped:
+                stage.state = RolloutStage.State.SKIPPED
+                stage.state_reason = (
+                    f"Skipped: it was overdue together with the later “{latest.get_kind_display()}” stage "
+                    f"(due {latest.send_at:%d %b %Y %H:%M} UTC) to the same people; only the latest "
+                    "overdue stage is sent."
+                )
+                report.skipped.append(stage.pk)
+                changed.append(stage)
             for stage in to_send:
-                reason = leak_reason(stage, stage.campaign)
-                if reason or (composer.stage_reveals_details(stage) and stage.campaign.is_embargoed(now)):
-                    stage.state, stage.state_reason = RolloutStage.State.HELD, reason or "Held: embargoed."
+                reason = hold_reason(stage, now)
+                if reason:
+                    stage.state, stage.state_reason = RolloutStage.State.HELD, reason
                     report.held.append(stage.pk)
                 else:
                     stage.state, stage.state_reason = RolloutStage.State.SENDING, ""
@@ -169,6 +164,36 @@ def claim_due_stages(now: datetime, report: TickReport) -> list[int]:
         if changed:
             RolloutStage.objects.bulk_update(changed, ["state", "state_reason", "claimed_at", "heartbeat_at"])
     return claimed
+
+
+def choose_due(
+    due: list[RolloutStage], audience_ids: Callable[[RolloutStage], set[int]] | None = None
+) -> tuple[list[RolloutStage], list[RolloutStage]]:
+    """The overdue rule, for one campaign's due stages (oldest first): (to send, skipped).
+
+    The latest is sent; an earlier one is skipped when the later ones sent reach all its audiences.
+    The confirmation pages (rollout.sending) and the timeline use this too, so they say what a tick does.
+    """
+    audience_ids = audience_ids or _audience_ids
+    *earlier, latest = due
+    to_send, skipped = [latest], []
+    covered = audience_ids(latest) if earlier else set()
+    for stage in reversed(earlier):
+        ids = audience_ids(stage)
+        if ids <= covered:
+            skipped.append(stage)
+        else:
+            to_send.append(stage)
+            covered |= ids
+    return to_send, skipped
+
+
+def hold_reason(stage: RolloutStage, now: datetime) -> str:
+    """Why a due stage is held rather than sent now (it would reveal embargoed details), or ""."""
+    reason = leak_reason(stage, stage.campaign)
+    if reason or (composer.stage_reveals_details(stage) and stage.campaign.is_embargoed(now)):
+        return reason or "Held: embargoed."
+    return ""
 
 
 def _audience_ids(stage: RolloutStage) -> set[int]:

@@ -11,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign, Impact
 from people import roles
-from rollout import composer
+from rollout import composer, sending
 from rollout import plan as rollout
 from rollout.forms import StageForm
 from rollout.models import Delivery, RolloutStage
@@ -55,10 +56,14 @@ def rollout_panel_context(request: HttpRequest, campaign: Campaign) -> dict | No
         .select_related("recipient", "stage")
         .order_by("-pk")[:10]
     )
+    impacts = list(impacts.select_related("audience"))
+    notes = sending.overdue_notes(campaign, stages, {i.audience_id for i in impacts}, timezone.now())
+    for stage in stages:
+        stage.overdue_note = notes.get(stage.pk, "")
     return {
         "campaign": campaign,
         "stages": stages,
-        "default_audiences": [i.audience.name for i in impacts.select_related("audience")],
+        "default_audiences": [i.audience.name for i in impacts],
         "failures": failures,
         "can_plan": roles.is_ic(request.user) and campaign.is_editable,
     }
@@ -66,12 +71,22 @@ def rollout_panel_context(request: HttpRequest, campaign: Campaign) -> dict | No
 
 def _stage_form_page(request: HttpRequest, campaign: Campaign, stage: RolloutStage | None) -> HttpResponse:
     form = StageForm(request.POST or None, instance=stage, campaign=campaign)
+    plan = None
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        rollout.replan(campaign)  # an edit may now need holding, or no longer need it
-        messages.success(request, f"Stage “{saved.get_kind_display()}” saved ({saved.offset_label}).")
-        return redirect(campaign.get_absolute_url() + "#rollout-h")
-    return render(request, "rollout/stage_form.html", {"campaign": campaign, "form": form, "stage": stage})
+        saved, plan = sending.send_or_ask(
+            campaign, lambda: _save_stage(form, campaign), confirmed=bool(request.POST.get("confirm"))
+        )
+        if not plan:
+            messages.success(request, f"Stage “{saved.get_kind_display()}” saved ({saved.offset_label}).")
+            return redirect(campaign.get_absolute_url() + "#rollout-h")
+    context = {"campaign": campaign, "form": form, "stage": stage, "plan": plan}
+    return render(request, "rollout/stage_form.html", context)
+
+
+def _save_stage(form: StageForm, campaign: Campaign) -> RolloutStage:
+    saved = form.save()
+    rollout.replan(campaign)  # an edit may now need holding, or no longer need it
+    return saved
 
 
 @login_required
@@ -158,7 +173,23 @@ def campaign_pause(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_resume(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _get_campaign_for_user(request, pk, edit=True)
     if campaign.is_paused:
-        rollout.resume(campaign)
+        _, plan = sending.send_or_ask(
+            campaign, lambda: rollout.resume(campaign), confirmed=bool(request.POST.get("confirm"))
+        )
+        if plan:  # stages fell due while paused: say what goes out, and ask
+            campaign.refresh_from_db()
+            return render(
+                request,
+                "confirm_send.html",
+                {
+                    "heading": "Resume the rollout and send now?",
+                    "campaign": campaign,
+                    "plan": plan,
+                    "action_url": request.path,
+                    "button": "Resume and send now",
+                    "cancel_url": campaign.get_absolute_url() + "#rollout-h",
+                },
+            )
         messages.success(
             request, "Rollout resumed. If several stages fell due meanwhile, only the latest is sent."
         )
