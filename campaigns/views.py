@@ -106,9 +106,20 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     editor = CampaignEditor(request, campaign)
     if request.method == "POST" and editor.is_valid():
         campaign = editor.save()
-        _after_save(request, campaign, "Changes saved.")
+        done = "Changes saved."
+        if editor.sent_back_for_review:
+            done = (
+                "Changes saved. The campaign was approved, so it goes back to IC for review: "
+                "nothing more is sent until IC approves it again."
+            )
+        _after_save(request, campaign, done)
         return redirect(campaign)
-    return render(request, "campaigns/campaign_form.html", {"editor": editor, "campaign": campaign})
+    context = {
+        "editor": editor,
+        "campaign": campaign,
+        "goes_back_to_review": campaign.changes_go_back_to_review(request.user),
+    }
+    return render(request, "campaigns/campaign_form.html", context)
 
 
 def _after_save(request: HttpRequest, campaign: Campaign, done: str) -> None:
