@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from campaigns.models import Campaign, Impact
 from people import roles
 from rollout import composer, sending
+from rollout import history as stage_history
 from rollout import plan as rollout
 from rollout.forms import StageForm
 from rollout.models import Delivery, RolloutStage
@@ -84,6 +85,7 @@ def _stage_form_page(request: HttpRequest, campaign: Campaign, stage: RolloutSta
 
 
 def _save_stage(form: StageForm, campaign: Campaign) -> RolloutStage:
+    form.instance._change_reason = stage_history.audiences_note(form.instance, form.cleaned_data["audiences"])
     saved = form.save()
     rollout.replan(campaign)  # an edit may now need holding, or no longer need it
     return saved
@@ -154,6 +156,7 @@ def stage_test_send(request: HttpRequest, pk: int, stage_pk: int) -> HttpRespons
         messages.error(request, "Your account has no email address to send the test to.")
     else:
         composer.build_email(stage, request.user, at=stage.sent_at or stage.send_at, test=True).send()
+        stage_history.record_test_send(stage, request.user, request.user.email)
         messages.success(request, f"Test of “{stage.get_kind_display()}” sent to {request.user.email}.")
     return redirect(stage.campaign.get_absolute_url() + "#rollout-h")
 
