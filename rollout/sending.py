@@ -18,6 +18,8 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 
 from campaigns.models import Campaign
@@ -136,6 +138,22 @@ def send_or_ask(
             transaction.set_rollback(True)
             return None, plan
     return result, plan
+
+
+def confirmation_page(
+    request: HttpRequest, campaign: Campaign, plan: SendPlan, *, heading: str, button: str, cancel_url: str
+) -> HttpResponse:
+    """The page that asks: what sends now, a button that posts the same request again with `confirm`, Cancel."""
+    context = {
+        "heading": heading,
+        "campaign": campaign,
+        "plan": plan,
+        "action_url": request.path,
+        "hidden": [(k, v) for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "confirm")],
+        "button": button,
+        "cancel_url": cancel_url,
+    }
+    return render(request, "confirm_send.html", context)
 
 
 def overdue_notes(

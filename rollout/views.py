@@ -181,17 +181,13 @@ def campaign_resume(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if plan:  # stages fell due while paused: say what goes out, and ask
             campaign.refresh_from_db()
-            return render(
+            return sending.confirmation_page(
                 request,
-                "confirm_send.html",
-                {
-                    "heading": "Resume the rollout and send now?",
-                    "campaign": campaign,
-                    "plan": plan,
-                    "action_url": request.path,
-                    "button": "Resume and send now",
-                    "cancel_url": campaign.get_absolute_url() + "#rollout-h",
-                },
+                campaign,
+                plan,
+                heading="Resume the rollout and send now?",
+                button="Resume and send now",
+                cancel_url=campaign.get_absolute_url() + "#rollout-h",
             )
         messages.success(
             request, "Rollout resumed. If several stages fell due meanwhile, only the latest is sent."
