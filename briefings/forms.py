@@ -13,10 +13,11 @@ from django.utils import timezone
 from briefings.models import Briefing, Feedback, Invitation
 from campaigns.models import Campaign
 from campaigns.warnings import ConflictWarningMixin
+from core.time_zones import time_zone_names
 from people import roles
 from people.models import Audience
 
-TIME_ZONES = sorted(zoneinfo.available_timezones())
+TIME_ZONES = sorted(time_zone_names())
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 

@@ -22,12 +22,14 @@ from django.utils.crypto import salted_hmac
 from campaigns.models import Campaign, Impact
 from people import roles
 from people.models import Audience, EmployeeProfile, validate_time_zone
-from rollout.models import RolloutStage
+from rollout.models import Delivery, RolloutStage
 
 User = settings.AUTH_USER_MODEL
 
 # Changing any of these changes what the invitee's calendar shows: bump SEQUENCE and send an update.
 CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "time_zone", "place", "online_url")
+# Why the presenter's delivery rows on their session's invitation stage are cancelled.
+PRESENTS_IT = "Presents this briefing: not invited to it."
 
 
 def record_campaign_note(campaign: Campaign, reason: str, user=None) -> None:
@@ -246,15 +248,28 @@ class Briefing(models.Model):
         return warnings
 
     # --- invitations -----------------------------------------------------------------------
+    def was_announced_to(self, user) -> bool:
+        """Did the engine send this person the briefing's invitation stage (e.g. they joined an audience later)?"""
+        if not user.is_authenticated or self.invitation_stage_id is None:
+            return False
+        return self.invitation_stage.deliveries.filter(recipient=user, status=Delivery.Status.SENT).exists()
+
+    def invitation_for(self, user) -> Invitation | None:
+        """This person's invitation; for someone only announced to, an unsaved one their first answer saves."""
+        invitation = self.invitations.filter(user=user).first() if user.is_authenticated else None
+        if invitation is None and self.was_announced_to(user):
+            invitation = Invitation(briefing=self, user=user, notified_sequence=self.sequence)
+        return invitation
+
     def invite_audiences(self, at: datetime | None = None) -> int:
         """Invite every member of the briefing's audiences (again: only newcomers); returns how many are new.
 
-        The first call also creates the campaign's "briefing invitation" rollout stage, which the
-        engine sends (with this briefing's .ics attached); later calls reuse it.
+        The invitation goes out as one "briefing invitation" rollout stage, with this briefing's .ics
+        attached: the campaign plan's own unsent one when it has one (filled with this session), else a
+        new one sent now. Later calls reuse it. The presenter is never invited to their own session.
         """
         at = at or timezone.now()
         audiences = list(self.audiences.all())
-        # The presenter runs the session; they are not one of its invitees.
         members = Audience.users_in(audiences).exclude(pk=self.presenter_id)
         user_ids = list(members.values_list("pk", flat=True))
         with transaction.atomic():
@@ -265,35 +280,84 @@ class Briefing(models.Model):
             )
             added = self.invitations.count() - before
             if self.invitation_stage_id is None:
-                self.invitation_stage = self._create_invitation_stage(audiences, at)
+                self.invitation_stage = self._plans_invitation_stage() or RolloutStage(
+                    campaign=self.campaign,
+                    kind=RolloutStage.Kind.BRIEFING_INVITATION,
+                    channels=[EmployeeProfile.Channel.IN_APP, EmployeeProfile.Channel.EMAIL],
+                )
+                self._fill_invitation_stage(at)
                 self.save(update_fields=["invitation_stage"])
+            else:
+                self.refresh_invitation_stage()
         return added
 
-    def _create_invitation_stage(self, audiences: list[Audience], at: datetime) -> RolloutStage:
-        campaign = self.campaign
-        offset = int((at - campaign.go_live_at).total_seconds() // 60)
-        when = self.local_starts_at.strftime("%A %-d %B %Y, %H:%M") + f" ({self.time_zone})"
-        title, where = _literal(self.title), _literal(self.place or "online")
-        url = settings.SITE_URL + self.get_absolute_url()
-        stage = RolloutStage(
-            campaign=campaign,
-            kind=RolloutStage.Kind.BRIEFING_INVITATION,
-            offset_minutes=offset,
-            channels=[EmployeeProfile.Channel.IN_APP, EmployeeProfile.Channel.EMAIL],
-            subject=f"You're invited: {_literal(self.title)}",
-            body=(
-                "Hello {{ first_name }},\n\n"
-                f"You're invited to a team briefing on {{{{ campaign_title }}}}: {title}, {when}, {where}.\n\n"
-                "{{ concept }}\n\n"
-                f"Please answer yes, no or maybe: {url}\n"
-                f"Add it to your calendar: {url}ics"
-            ),
+    def _plans_invitation_stage(self) -> RolloutStage | None:
+        """The campaign plan's unsent briefing-invitation stage that no session has taken yet."""
+        return (
+            self.campaign.stages.unsent()
+            .filter(kind=RolloutStage.Kind.BRIEFING_INVITATION, briefing__isnull=True)
+            .order_by("send_at", "pk")
+            .first()
         )
-        # Anchored to go-live like every stage (the engine re-plans it if go-live moves); today that is "now".
-        stage.send_at = stage.compute_send_at()
+
+    def refresh_invitation_stage(self) -> None:
+        """After an edit: the presenter is no invitee, and an unsent invitation stage shows the session as it is."""
+        self.invitations.filter(user_id=self.presenter_id).delete()
+        stage = self.invitation_stage
+        if stage is not None and stage.is_unsent and not self.is_cancelled:
+            self._fill_invitation_stage()
+
+    def _fill_invitation_stage(self, at: datetime | None = None) -> None:
+        """Write this session into its (unsent) invitation stage: text, audiences, and the presenter left out.
+
+        `at` is when the invitation should go at the latest: a new stage, or a planned one whose time
+        has passed, is anchored there (to go-live, like every stage; the engine re-plans it).
+        """
+        stage, campaign = self.invitation_stage, self.campaign
+        if at is not None and (stage.pk is None or stage.send_at < at):
+            stage.offset_minutes = int((at - campaign.go_live_at).total_seconds() // 60)
+        when = self.local_starts_at.strftime("%A %-d %B %Y, %H:%M") + f" ({self.time_zone})"
+        url = settings.SITE_URL + self.get_absolute_url()
+        stage.subject = f"You're invited: {_literal(self.title)}"
+        stage.body = (
+            "Hello {{ first_name }},\n\n"
+            "You're invited to a team briefing on {{ campaign_title }}: "
+            f"{_pasted(self.title)}, {when}, {_pasted(self.place or 'online')}.\n\n"
+            "{{ concept }}\n\n"
+            f"Please answer yes, no or maybe: {url}\n"
+            f"Add it to your calendar: {url}ics"
+        )
+        # The text above never uses the embargoed details, so a hold for leaking them no longer applies.
+        stage.state, stage.state_reason = RolloutStage.State.PLANNED, ""
         stage.save()
-        stage.audiences.set(audiences)
-        return stage
+        stage.audiences.set(self.audiences.all())
+        self._keep_presenter_off(stage)
+
+    def _keep_presenter_off(self, stage: RolloutStage) -> None:
+        """The presenter gets no invitation to their own session, though they may be in its audiences.
+
+        A cancelled delivery row per channel does it: dispatch inserts deliveries with ignore_conflicts
+        (one per stage, person and channel), so the engine neither sends this stage to them nor tops
+        them up as a late joiner, and the stage's deliveries say why. A former presenter's rows go.
+        """
+        Delivery.objects.filter(
+            stage=stage, status=Delivery.Status.CANCELLED, last_error=PRESENTS_IT
+        ).exclude(recipient_id=self.presenter_id).delete()
+        if self.presenter_id is None:
+            return
+        Delivery.objects.bulk_create(
+            [
+                Delivery(
+                    stage=stage,
+                    recipient_id=self.presenter_id,
+                    channel=channel,
+                    status=Delivery.Status.CANCELLED,
+                    last_error=PRESENTS_IT,
+                )
+                for channel in EmployeeProfile.Channel.values
+            ],
+            ignore_conflicts=True,
+        )
 
     def confirmed_count(self) -> int:
         return self.invitations.filter(rsvp=Invitation.Rsvp.YES, is_waitlisted=False).count()
@@ -622,6 +686,19 @@ def coverage(campaign: Campaign) -> list[dict]:
 def _list_members(audience: Audience):
     """The membership row of an explicit-list audience for the user in the outer query."""
     return audience.members.through.objects.filter(audience_id=audience.pk, user_id=OuterRef("pk"))
+
+
+def _pasted(text: str) -> str:
+    """User text (a title, a place) pasted into a stage body stays text whatever renders the body.
+
+    The composer renders the body as a template into a text and an HTML part, and may read it as
+    Markdown: template syntax is kept verbatim, and angle and square brackets become character
+    references, so no tag, autolink or Markdown link can form (HTML and Markdown show the characters
+    themselves; the plain-text part shows the reference, only for titles or places that hold them).
+    """
+    for char, reference in (("<", "&lt;"), (">", "&gt;"), ("[", "&#91;"), ("]", "&#93;")):
+        text = text.replace(char, reference)
+    return _literal(text)
 
 
 def _literal(text: str) -> str:

@@ -1,38 +1,27 @@
-"""Briefing pages: list, schedule/edit, detail with RSVP, pack views, attendance, feedback, calendars."""
+"""Briefing pages: list, detail with RSVP and calendar file, scheduling, invitations, cancelling.
+
+The pack, attendance, feedback and calendar feeds live in pack_views, attendance_views,
+feedback_views and calendar_views; views that take an id find it through the two access helpers here.
+"""
 
 from __future__ import annotations
 
-import csv
-import uuid
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from briefings import ics, notices, tasks
-from briefings.forms import (
-    AnswerForm,
-    AttendanceForm,
-    BriefingForm,
-    CancelForm,
-    DeliveredForm,
-    FeedbackForm,
-    PackForm,
-    RsvpForm,
-)
-from briefings.models import CALENDAR_FIELDS, Briefing, CalendarFeed, Feedback, Invitation
+from briefings.forms import BriefingForm, CancelForm, RsvpForm
+from briefings.models import CALENDAR_FIELDS, Briefing, Invitation
 from campaigns.models import Campaign
 from people import roles
 from rollout import sending
-from rollout.models import Delivery
 
 
 # --- authorisation helpers -------------------------------------------------------------------
@@ -47,7 +36,7 @@ def _get_briefing_for_user(
         .first()
     )
     if briefing is None:
-        briefing = _invite_late_joiner(request.user, pk)
+        briefing = _announced_briefing(request.user, pk)
     if briefing is None:
         raise Http404("No such briefing.")
     if manage and not briefing.can_manage(request.user):
@@ -57,22 +46,16 @@ def _get_briefing_for_user(
     return briefing
 
 
-def _invite_late_joiner(user, pk: int) -> Briefing | None:
-    """Someone who got the invitation stage without an invitation row (they joined an audience after
-    "invite audiences", and the engine sent them the latest stage): invite them now."""
-    if not user.is_authenticated:
-        return None
+def _announced_briefing(user, pk: int) -> Briefing | None:
+    """A briefing whose invitation stage reached this person without an invitation row (they joined an
+    audience after "invite audiences"): they may open it, and their first answer invites them."""
     briefing = (
         Briefing.objects.scheduled()
         .select_related("campaign", "presenter", "invitation_stage")
-        .filter(pk=pk, invitation_stage__deliveries__recipient=user)
+        .filter(pk=pk)
         .first()
     )
-    if briefing is not None:
-        Invitation.objects.get_or_create(
-            briefing=briefing, user=user, defaults={"notified_sequence": briefing.sequence}
-        )
-    return briefing
+    return briefing if briefing is not None and briefing.was_announced_to(user) else None
 
 
 def _get_campaign_for_user(request: HttpRequest, pk: int, *, schedule: bool = False) -> Campaign:
@@ -85,10 +68,6 @@ def _get_campaign_for_user(request: HttpRequest, pk: int, *, schedule: bool = Fa
     if not Campaign.objects.visible_to(request.user).filter(pk=pk).exists():
         raise PermissionDenied("This campaign belongs to another team.")
     return campaign
-
-
-def _my_invitation(briefing: Briefing, user) -> Invitation | None:
-    return Invitation.objects.filter(briefing=briefing, user=user).first()
 
 
 # --- list and detail -------------------------------------------------------------------------
@@ -124,7 +103,7 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, briefing: Briefing, rsvp_form: RsvpForm | None = None) -> dict:
     user = request.user
-    invitation = _my_invitation(briefing, user)
+    invitation = briefing.invitation_for(user)
     position = None
     if invitation and invitation.is_waitlisted:
         position = (
@@ -173,12 +152,16 @@ def briefing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def briefing_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     briefing = _get_briefing_for_user(request, pk)
-    invitation = _my_invitation(briefing, request.user)
+    invitation = briefing.invitation_for(request.user)
     if invitation is None:
         raise PermissionDenied("Only invitees answer.")
     form = RsvpForm(request.POST, briefing=briefing)
     if not form.is_valid():
         return render(request, "briefings/briefing_detail.html", _detail_context(request, briefing, form))
+    if invitation.pk is None:  # announced to them by the engine: answering is what invites them
+        invitation, _ = Invitation.objects.get_or_create(
+            briefing=briefing, user=request.user, defaults={"notified_sequence": briefing.sequence}
+        )
     promoted = invitation.respond(form.cleaned_data["answer"])
     for moved in promoted:
         transaction.on_commit(lambda pk=moved.pk: tasks.send_seat_notice.delay(pk))
@@ -282,6 +265,7 @@ def briefing_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 briefing.save()
                 briefing.refresh_from_db(fields=["sequence"])
                 briefing.audiences.set(form.cleaned_data["audiences"])
+                briefing.refresh_invitation_stage()
                 promoted = briefing.fill_seats_from_waiting_list()
                 for moved in promoted:
                     transaction.on_commit(lambda pk=moved.pk: tasks.send_seat_notice.delay(pk))
@@ -346,334 +330,3 @@ def briefing_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Briefing cancelled. Invitees get a cancellation for their calendars.")
         return redirect(briefing)
     return render(request, "briefings/briefing_cancel.html", {"briefing": briefing, "form": form})
-
-
-# --- the pack --------------------------------------------------------------------------------
-def _get_pack_for_user(request: HttpRequest, pk: int) -> Briefing:
-    briefing = _get_briefing_for_user(request, pk)
-    if not briefing.can_see_pack(request.user):
-        if briefing.presenter_id == request.user.pk:
-            when = timezone.localtime(briefing.pack_release_time).strftime("%d %b %Y, %H:%M")
-            raise PermissionDenied(f"The pack is released to you on {when}.")
-        raise PermissionDenied("The briefing pack is for its presenter, IC and the campaign's marketing.")
-    return briefing
-
-
-def _pack_context(briefing: Briefing) -> dict:
-    return {
-        "briefing": briefing,
-        "campaign": briefing.campaign,
-        "key_messages": briefing.key_message_list(),
-        "faq": briefing.faq_items(),
-        "assets": briefing.campaign.assets.all(),
-    }
-
-
-@login_required
-def pack(request: HttpRequest, pk: int) -> HttpResponse:
-    briefing = _get_pack_for_user(request, pk)
-    context = _pack_context(briefing) | {"can_manage": briefing.can_manage(request.user)}
-    return render(request, "briefings/pack.html", context)
-
-
-@login_required
-def pack_print(request: HttpRequest, pk: int) -> HttpResponse:
-    briefing = _get_pack_for_user(request, pk)
-    return render(request, "briefings/pack_print.html", _pack_context(briefing))
-
-
-@login_required
-def presenter_view(request: HttpRequest, pk: int) -> HttpResponse:
-    briefing = _get_pack_for_user(request, pk)
-    context = _pack_context(briefing) | {
-        "counts": Briefing.objects.filter(pk=briefing.pk)
-        .with_counts()
-        .values("invited_count", "accepted_count", "waiting_count")[0],
-        "can_run": briefing.can_run(request.user),
-    }
-    return render(request, "briefings/presenter.html", context)
-
-
-@login_required
-def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    briefing = _get_briefing_for_user(request, pk, manage=True)
-    old_release = briefing.pack_release_at
-    if request.method == "POST":
-        form = PackForm(request.POST, instance=briefing)
-        if form.is_valid():
-            release_at = form.cleaned_data["pack_release_at"]
-            briefing = form.save(commit=False)
-            briefing.pack_release_at = old_release
-            briefing.save(
-                update_fields=["why", "expected", "background", "key_messages", "faq", "speaker_notes"]
-            )
-            if release_at != old_release:
-                briefing.set_pack_release(release_at, request.user)
-            messages.success(request, "Pack saved.")
-            return redirect("briefing_pack", briefing.pk)
-    else:
-        form = PackForm(instance=briefing)
-    return render(request, "briefings/pack_form.html", {"form": form, "briefing": briefing})
-
-
-@login_required
-@require_POST
-def pack_release(request: HttpRequest, pk: int) -> HttpResponse:
-    briefing = _get_briefing_for_user(request, pk, manage=True)
-    if briefing.is_pack_released():
-        messages.info(request, "The pack is already released to the presenter.")
-    else:
-        briefing.set_pack_release(timezone.now(), request.user)
-        messages.success(request, "Pack released to the presenter now; the campaign history records it.")
-    return redirect("briefing_pack", briefing.pk)
-
-
-# --- attendance and delivery -----------------------------------------------------------------
-@login_required
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    briefing = _get_briefing_for_user(request, pk, run=True)
-    invitations = list(
-        briefing.invitations.select_related("user__profile").order_by(
-            "user__first_name", "user__last_name", "pk"
-        )
-    )
-    form = AttendanceForm(
-        request.POST if request.method == "POST" else None,
-        invitations=invitations,
-        initial={"attended": [str(i.pk) for i in invitations if i.has_attended]},
-    )
-    if request.method == "POST" and form.is_valid():
-        ticked = {int(v) for v in form.cleaned_data["attended"]}
-        now = timezone.now()
-        with transaction.atomic():
-            briefing.invitations.filter(pk__in=ticked, attended_at__isnull=True).update(attended_at=now)
-            briefing.invitations.exclude(pk__in=ticked).update(attended_at=None)
-            if briefing.status == Briefing.Status.DELIVERED:
-                transaction.on_commit(lambda: tasks.send_feedback_requests.delay(briefing.pk))
-        messages.success(request, f"Attendance saved: {len(ticked)} attended.")
-        return redirect("briefing_attendance", briefing.pk)
-    return render(
-        request,
-        "briefings/attendance.html",
-        {
-            "briefing": briefing,
-            "form": form,
-            "invitations": invitations,
-            "delivered_form": DeliveredForm(briefing=briefing, initial={"notes": briefing.delivered_notes}),
-        },
-    )
-
-
-@login_required
-@require_POST
-def delivered(request: HttpRequest, pk: int) -> HttpResponse:
-    briefing = _get_briefing_for_user(request, pk, run=True)
-    form = DeliveredForm(request.POST, briefing=briefing)
-    if not form.is_valid():
-        invitations = list(
-            briefing.invitations.select_related("user__profile").order_by("user__first_name", "pk")
-        )
-        return render(
-            request,
-            "briefings/attendance.html",
-            {
-                "briefing": briefing,
-                "form": AttendanceForm(
-                    invitations=invitations,
-                    initial={"attended": [str(i.pk) for i in invitations if i.has_attended]},
-                ),
-                "invitations": invitations,
-                "delivered_form": form,
-            },
-        )
-    with transaction.atomic():
-        briefing.confirm_delivered(form.cleaned_data["notes"])
-        transaction.on_commit(lambda: tasks.send_feedback_requests.delay(briefing.pk))
-    messages.success(
-        request, "Briefing marked as delivered. Attendees get an email asking for their feedback."
-    )
-    return redirect(briefing)
-
-
-# --- feedback --------------------------------------------------------------------------------
-@login_required
-def feedback(request: HttpRequest, pk: int) -> HttpResponse:
-    briefing = _get_briefing_for_user(request, pk)
-    invitation = _my_invitation(briefing, request.user)
-    if invitation is None or not invitation.has_attended:
-        raise PermissionDenied("Feedback is for the people who attended this briefing.")
-    existing = Feedback.mine(briefing, request.user)
-    form = FeedbackForm(
-        request.POST if request.method == "POST" else None, initial=FeedbackForm.initial_for(existing)
-    )
-    if request.method == "POST" and form.is_valid():
-        Feedback.submit(briefing, request.user, **form.cleaned_data)
-        messages.success(
-            request,
-            "Thank you: your feedback is saved."
-            + (" You can change it any time." if existing is None else " We updated your earlier answer."),
-        )
-        return redirect(briefing)
-    return render(
-        request, "briefings/feedback_form.html", {"briefing": briefing, "form": form, "existing": existing}
-    )
-
-
-def _summary(campaign: Campaign) -> dict:
-    rows = list(
-        Feedback.objects.for_campaign(campaign)
-        .select_related("briefing", "user", "answered_by")
-        .order_by("briefing__starts_at", "submitted_on", "id")
-    )
-    per_briefing: dict[int, dict] = {}
-    for f in rows:
-        entry = per_briefing.setdefault(f.briefing_id, {"briefing": f.briefing, "count": 0, "total": 0})
-        entry["count"] += 1
-        entry["total"] += f.feeling
-    for entry in per_briefing.values():
-        entry["average"] = round(entry["total"] / entry["count"], 1)
-    distribution = [(n, sum(1 for f in rows if f.feeling == n)) for n in range(1, 6)]
-    return {
-        "rows": rows,
-        "count": len(rows),
-        "average": round(sum(f.feeling for f in rows) / len(rows), 1) if rows else None,
-        "per_briefing": list(per_briefing.values()),
-        "distribution": distribution,
-        "comments": [f for f in rows if f.support],
-        "unanswered": [f for f in rows if f.question and not f.answer],
-        "answered": [f for f in rows if f.question and f.answer],
-    }
-
-
-@login_required
-def feedback_summary(request: HttpRequest, campaign_pk: int) -> HttpResponse:
-    campaign = _get_campaign_for_user(request, campaign_pk)
-    context = _summary(campaign) | {"campaign": campaign, "answer_forms": {}}
-    return render(request, "briefings/feedback_summary.html", context)
-
-
-def _csv_cell(value) -> str:
-    """Neutralise spreadsheet formulas in free text (CSV injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-@login_required
-def feedback_csv(request: HttpRequest, campaign_pk: int) -> HttpResponse:
-    campaign = _get_campaign_for_user(request, campaign_pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="feedback-{campaign.slug}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "briefing",
-            "briefing date",
-            "submitted on",
-            "feeling (1-5)",
-            "how I can support it",
-            "question",
-            "answer",
-            "respondent",
-        ]
-    )
-    for f in _summary(campaign)["rows"]:
-        writer.writerow(
-            [
-                _csv_cell(v)
-                for v in (
-                    f.briefing.title,
-                    timezone.localtime(f.briefing.starts_at).date(),
-                    f.submitted_on,
-                    f.feeling,
-                    f.support,
-                    f.question,
-                    f.answer,
-                    f.respondent_label,
-                )
-            ]
-        )
-    return response
-
-
-@login_required
-@require_POST
-def feedback_answer(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    item = get_object_or_404(Feedback.objects.select_related("briefing__campaign"), pk=pk)
-    campaign = _get_campaign_for_user(request, item.briefing.campaign_id)
-    if not campaign.can_edit(request.user):
-        raise PermissionDenied("Only the campaign's marketing team or IC answer questions.")
-    form = AnswerForm(request.POST)
-    if not form.is_valid():
-        context = _summary(campaign) | {"campaign": campaign, "answer_forms": {item.pk: form}}
-        return render(request, "briefings/feedback_summary.html", context)
-    item.answer = form.cleaned_data["answer"]
-    item.answered_by = request.user
-    item.answered_at = timezone.now()
-    item.save(update_fields=["answer", "answered_by", "answered_at"])
-    messages.success(request, "Answer saved; it can appear in the explainer's FAQ.")
-    return redirect("feedback_summary", campaign.pk)
-
-
-# --- calendars -------------------------------------------------------------------------------
-@login_required
-def calendar_settings(request: HttpRequest) -> HttpResponse:
-    feed = CalendarFeed.objects.filter(user=request.user).first()
-    url = settings.SITE_URL + feed.get_absolute_url() if feed else None
-    return render(request, "briefings/calendar_settings.html", {"feed": feed, "feed_url": url})
-
-
-@login_required
-@require_POST
-def calendar_regenerate(request: HttpRequest) -> HttpResponse:
-    had = CalendarFeed.objects.filter(user=request.user).exists()
-    CalendarFeed.regenerate(request.user)
-    messages.success(
-        request, "New calendar address created." + (" The old one no longer works." if had else "")
-    )
-    return redirect("calendar_settings")
-
-
-@login_required
-@require_POST
-def calendar_revoke(request: HttpRequest) -> HttpResponse:
-    CalendarFeed.revoke(request.user)
-    messages.success(request, "Calendar feed turned off: the address no longer works.")
-    return redirect("calendar_settings")
-
-
-@never_cache
-@require_GET
-def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """A person's briefings and warned-of go-lives, by secret address: no session, 404 for any bad token."""
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if feed is None or not feed.user.is_active:
-        raise Http404("No such calendar.")
-    user = feed.user
-    since = timezone.now() - timezone.timedelta(days=90)
-    attending = Invitation.objects.filter(briefing=OuterRef("pk"), user=user).exclude(rsvp=Invitation.Rsvp.NO)
-    briefings = (
-        Briefing.objects.filter(Q(Exists(attending)) | Q(presenter=user), ends_at__gte=since)
-        .select_related("campaign")
-        .order_by("starts_at", "pk")
-    )
-    warned = Delivery.objects.filter(
-        stage__campaign=OuterRef("pk"), recipient=user, status=Delivery.Status.SENT
-    )
-    campaigns = (
-        Campaign.objects.filter(Exists(warned), go_live_at__gte=since)
-        .exclude(status=Campaign.Status.CANCELLED)
-        .order_by("go_live_at", "pk")
-    )
-    response = HttpResponse(ics.feed_calendar(user, briefings, campaigns), content_type=ics.CONTENT_TYPE)
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-# Counts of a campaign's briefings for the coverage panel (registered in apps.py).
-def campaign_briefings(campaign: Campaign):
-    return (
-        Briefing.objects.filter(campaign=campaign)
-        .select_related("presenter")
-        .with_counts()
-        .order_by("starts_at", "pk")
-    )

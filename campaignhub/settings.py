@@ -6,12 +6,14 @@ nothing installed; DATABASE_URL / REDIS_URL / EMAIL_URL switch to real services.
 
 import os
 import sys
-import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from core.time_zones import time_zone_names
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # runtime files of the embedded defaults (git-ignored)
@@ -49,13 +51,21 @@ if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production-campaignhub-0123456789"
+if len(SECRET_KEY) < 50 and not (DEBUG or TESTING):
+    # Django's own check (security.W009) only warns, and only under `check --deploy`.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be at least 50 characters when DEBUG is off (it has {len(SECRET_KEY)})."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
-SITE_URL = env.url("SITE_URL", default="http://127.0.0.1:8000").geturl().rstrip("/")
+# Absolute links (emails, in-app items, .ics) follow the port the app was started on unless set.
+SITE_URL = (
+    env.url("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").geturl().rstrip("/")
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
-if TIME_ZONE not in zoneinfo.available_timezones():
+if TIME_ZONE not in time_zone_names():
     raise ImproperlyConfigured(f"TIME_ZONE {TIME_ZONE!r} is not a known IANA time zone.")
 USE_TZ = True
 USE_I18N = True
@@ -74,6 +84,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served locally: no CDN needed
     "simple_history",
+    "csp",
+    "axes",
     # CampaignHub's apps, lowest first: each may import only from the apps above it in this list
     # (tests/test_architecture.py fails the build otherwise; README "Architecture").
     "core",
@@ -88,6 +100,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "people.middleware.UserTimezoneMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "campaignhub.urls"
@@ -144,15 +158,16 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "filesystem://"
+    # Every folder the transport uses, exchange tables (control_folder) included: kombu's default for
+    # those is `control/` in the working directory. campaignhub/celery.py creates them on first use.
     _broker_dir = Path(env.str("CELERY_FILESYSTEM_DIR", default=str(VAR_DIR / "broker")))
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
-    for _sub in ("out", "processed"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
 
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
@@ -161,16 +176,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # fan-out chunks are long; do not hoard t
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-DISPATCH_INTERVAL_SECONDS = env.int("DISPATCH_INTERVAL_SECONDS", default=30)
+DISPATCH_INTERVAL_SECONDS = _int("DISPATCH_INTERVAL_SECONDS", default=30)
 if DISPATCH_INTERVAL_SECONDS < 1:
     raise ImproperlyConfigured("DISPATCH_INTERVAL_SECONDS must be at least 1.")
 # Dispatch engine (rollout/dispatch.py): email rows per chunk task, seconds without a heartbeat
 # before a claim counts as abandoned (must exceed EMAIL_TIMEOUT), and email retry policy.
-DISPATCH_CHUNK_SIZE = env.int("DISPATCH_CHUNK_SIZE", default=500)
-DISPATCH_INSERT_BATCH = env.int("DISPATCH_INSERT_BATCH", default=5000)  # delivery rows per INSERT
-DISPATCH_STALE_SECONDS = env.int("DISPATCH_STALE_SECONDS", default=300)
-EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
-EMAIL_RETRY_BASE_SECONDS = env.int("EMAIL_RETRY_BASE_SECONDS", default=60)
+DISPATCH_CHUNK_SIZE = _int("DISPATCH_CHUNK_SIZE", default=500)
+DISPATCH_INSERT_BATCH = _int("DISPATCH_INSERT_BATCH", default=5000)  # delivery rows per INSERT
+DISPATCH_STALE_SECONDS = _int("DISPATCH_STALE_SECONDS", default=300)
+EMAIL_MAX_ATTEMPTS = _int("EMAIL_MAX_ATTEMPTS", default=5)
+EMAIL_RETRY_BASE_SECONDS = _int("EMAIL_RETRY_BASE_SECONDS", default=60)
 if min(DISPATCH_CHUNK_SIZE, DISPATCH_INSERT_BATCH, EMAIL_MAX_ATTEMPTS) < 1 or DISPATCH_STALE_SECONDS < 4:
     raise ImproperlyConfigured(
         "DISPATCH_CHUNK_SIZE and EMAIL_MAX_ATTEMPTS >= 1, DISPATCH_STALE_SECONDS >= 4."
@@ -194,7 +209,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- Planning --------------------------------------------------------------------------------
 # Announcements per audience per week before the load page and the forms warn; an audience may
 # override it (planning.AudienceCap, in the admin).
-PLANNING_WEEKLY_CAP = env.int("PLANNING_WEEKLY_CAP", default=3)
+PLANNING_WEEKLY_CAP = _int("PLANNING_WEEKLY_CAP", default=3)
 if PLANNING_WEEKLY_CAP < 1:
     raise ImproperlyConfigured("PLANNING_WEEKLY_CAP must be at least 1.")
 
@@ -207,11 +222,36 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="campaignhub@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = _int("EMAIL_TIMEOUT", default=30)
+if DISPATCH_STALE_SECONDS <= EMAIL_TIMEOUT:
+    # A chunk blocked on a slow SMTP server would look abandoned and be re-claimed mid-send.
+    raise ImproperlyConfigured(
+        f"DISPATCH_STALE_SECONDS ({DISPATCH_STALE_SECONDS}) must be longer than EMAIL_TIMEOUT ({EMAIL_TIMEOUT})."
+    )
 
 # --- Auth ------------------------------------------------------------------------------------
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Sign-in throttling (django-axes) on /accounts/login/ and /admin/login/: LOGIN_FAILURE_LIMIT failed
+# attempts for one username from one address lock that pair out for LOGIN_LOCKOUT_MINUTES; every
+# failure and lockout is logged (logger "axes") and kept in the admin (Axes > Access attempts).
+# The address is REMOTE_ADDR: behind a proxy that is the proxy's, so the lockout acts per username.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before checking a password
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = _int("LOGIN_FAILURE_LIMIT", default=5)
+_lockout_minutes = _int("LOGIN_LOCKOUT_MINUTES", default=15)
+if min(AXES_FAILURE_LIMIT, _lockout_minutes) < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES must be at least 1.")
+AXES_COOLOFF_TIME = timedelta(minutes=_lockout_minutes)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A failure during the lockout does not restart it: the wait the page promises holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Name the username and address in the audit line (axes masks both by default); passwords stay masked.
+AXES_SENSITIVE_PARAMETERS = []
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -246,6 +286,22 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp): scripts and styles only from our own
+# files, so a stored script or an inline handler that slips into a page does not run. Pages keep
+# their behaviour in static/js/app.js and their look in static/css/app.css; /api/docs/ loads its
+# start script from a URL (SpectacularSwaggerSplitView). Images may be data: URIs (admin, Swagger).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 if not DEBUG and not TESTING:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (the README's deployment).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

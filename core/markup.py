@@ -1,5 +1,7 @@
 """Markdown for explainers: rendered with Markdown, then sanitised with nh3 (an allow-list).
 
+sanitise_html() is also the one place a rollout stage's HTML is cleaned (rollout.composer).
+
 Raw HTML in the source is allowed through Markdown and then stripped or cleaned by nh3, so the
 allow-list below is the only thing that decides what reaches a browser.
 """
@@ -48,6 +50,11 @@ def render_markdown(source: str, baselevel: int = 3) -> SafeString:
     html = shift_headings(
         markdown.markdown(source, extensions=["tables", "sane_lists"], output_format="html"), baselevel
     )
+    return sanitise_html(html)
+
+
+def sanitise_html(html: str) -> SafeString:
+    """Any HTML → only the allow-list above: explainers and every rendered rollout stage go through here."""
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

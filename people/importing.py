@@ -8,7 +8,6 @@ in the same file. Importing the same file twice changes nothing the second time.
 from __future__ import annotations
 
 import csv
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -19,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from core.time_zones import time_zone_names
 from people import roles
 from people.models import EmployeeProfile
 
@@ -129,7 +129,7 @@ def _row_problem(values: dict[str, str]) -> str:
         return f"bad email “{email}”"
     if len(email) > USERNAME_MAX:
         return f"email is longer than {USERNAME_MAX} characters"
-    if values["time_zone"] and values["time_zone"] not in zoneinfo.available_timezones():
+    if values["time_zone"] and values["time_zone"] not in time_zone_names():
         return f"unknown time zone “{values['time_zone']}” (use an IANA name such as Europe/London)"
     if values["manager_email"] == email:
         return "an employee cannot be their own manager"

@@ -14,11 +14,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.time_zones import time_zone_names
+
 User = settings.AUTH_USER_MODEL
 
 
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in time_zone_names():
         raise ValidationError(f"“{value}” is not a known time zone (use an IANA name such as Europe/London).")
 
 

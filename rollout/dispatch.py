@@ -29,7 +29,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import Count, F, Q, TextField
+from django.db.models import Count, Exists, F, OuterRef, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -50,6 +50,10 @@ WAITING = [Delivery.Status.PENDING, Delivery.Status.SENDING]
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 
 Enqueue = Callable[[list[int]], None]
+# A chunk re-reads whether its campaign was paused (or stopped) this often, whichever comes first:
+# a pause stops mail in flight within a few messages or about a second, for one indexed query.
+PAUSE_CHECK_EVERY = 5  # messages
+PAUSE_CHECK_SECONDS = 1.0
 
 
 def chunk_size() -> int:
@@ -127,7 +131,8 @@ def claim_due_stages(now: datetime, report: TickReport) -> list[int]:
 
     An earlier due stage is skipped only when later due stages of the same campaign reach all of its
     audiences: two briefing invitations for different sessions (different audiences) both go out,
-    while a backlog of stages to the same people collapses to the latest.
+    while a backlog of stages to the same people collapses to the latest. A stage whose email was
+    interrupted (a pause) counts as due too: its unsent rest is skipped the same way, or goes on.
     """
     claimed: list[int] = []
     with transaction.atomic():
@@ -137,20 +142,25 @@ def claim_due_stages(now: datetime, report: TickReport) -> list[int]:
             .select_related("campaign")
             .order_by("campaign_id", "send_at", "pk")
         )
+        interrupted = _interrupted_stages({stage.campaign_id for stage in due})
         changed = []
-        for _, group in groupby(due, key=lambda s: s.campaign_id):
-            group = list(group)
+        for campaign_id, group in groupby(due, key=lambda s: s.campaign_id):
+            group = sorted([*group, *interrupted.get(campaign_id, [])], key=lambda s: (s.send_at, s.pk))
             latest = group[-1]
             to_send, skipped = choose_due(group)
             for stage in skipped:
+                if stage.state == RolloutStage.State.SENDING:
+                    _skip_unsent_email(stage, latest)
+                    continue
                 stage.state = RolloutStage.State.SKIPPED
                 stage.state_reason = (
-                    f"Skipped: it was overdue together with the later “{latest.get_kind_display()}” stage "
-                    f"(due {latest.send_at:%d %b %Y %H:%M} UTC) to the same people; only the latest "
-                    "overdue stage is sent."
+                    f"Skipped: it was overdue together with {_later_stage(latest)} to the same people; "
+                    "only the latest overdue stage is sent."
                 )
                 report.skipped.append(stage.pk)
                 changed.append(stage)
+            # An interrupted stage that is not skipped goes on: its waiting email is queued as usual.
+            to_send = [stage for stage in to_send if stage.state == RolloutStage.State.PLANNED]
             for stage in to_send:
                 reason = hold_reason(stage, now)
                 if reason:
@@ -171,8 +181,10 @@ def choose_due(
 ) -> tuple[list[RolloutStage], list[RolloutStage]]:
     """The overdue rule, for one campaign's due stages (oldest first): (to send, skipped).
 
-    The latest is sent; an earlier one is skipped when the later ones sent reach all its audiences.
-    The confirmation pages (rollout.sending) and the timeline use this too, so they say what a tick does.
+    The latest is sent; an earlier one is skipped when the later ones reach all its audiences. Stages
+    interrupted mid-send (state sending) take part like the others: sent means their waiting email goes
+    on, skipped means it is dropped. The confirmation pages (rollout.sending) and the timeline use this
+    too, so they say what a tick does.
     """
     audience_ids = audience_ids or _audience_ids
     *earlier, latest = due
@@ -196,24 +208,68 @@ def hold_reason(stage: RolloutStage, now: datetime) -> str:
     return ""
 
 
+def _later_stage(stage: RolloutStage) -> str:
+    return f"the later “{stage.get_kind_display()}” stage (due {stage.send_at:%d %b %Y %H:%M} UTC)"
+
+
+def _interrupted_stages(campaign_ids: set[int]) -> dict[int, list[RolloutStage]]:
+    """Stages of these campaigns still sending with email waiting (e.g. paused mid-way), by campaign."""
+    if not campaign_ids:
+        return {}
+    stages = (
+        RolloutStage.objects.filter(
+            campaign_id__in=campaign_ids,
+            state=RolloutStage.State.SENDING,
+            recipients_resolved_at__isnull=False,
+        )
+        .filter(Exists(Delivery.objects.filter(stage=OuterRef("pk"), status=Delivery.Status.PENDING)))
+        .select_related("campaign")
+    )
+    by_campaign: dict[int, list[RolloutStage]] = {}
+    for stage in stages:
+        by_campaign.setdefault(stage.campaign_id, []).append(stage)
+    return by_campaign
+
+
+def _skip_unsent_email(stage: RolloutStage, latest: RolloutStage) -> None:
+    """Skip, visibly, the waiting email of an interrupted stage: a later due stage reaches the same people.
+
+    Only pending rows: a row a chunk is sending right now is in flight and is recorded as it ends.
+    The stage itself completes in this tick (complete_finished_stages) and keeps the reason.
+    """
+    skipped = Delivery.objects.filter(stage=stage, status=Delivery.Status.PENDING).update(
+        status=Delivery.Status.CANCELLED,
+        claimed_at=None,
+        last_error=f"Skipped: {_later_stage(latest)} reaches this person; only the latest overdue stage is sent.",
+    )
+    reason = (
+        f"{skipped} email(s) still waiting when {_later_stage(latest)} fell due to the same "
+        "people were skipped; only the latest overdue stage is sent."
+    )
+    RolloutStage.objects.filter(pk=stage.pk, state=RolloutStage.State.SENDING).update(state_reason=reason)
+    log.info("stage %s: %d waiting email(s) skipped for the later stage %s", stage.pk, skipped, latest.pk)
+
+
 def _audience_ids(stage: RolloutStage) -> set[int]:
     return {audience.pk for audience in stage.target_audiences()}
 
 
 def reclaim_stale_stages(now: datetime) -> list[int]:
     """SENDING stages whose recipient resolution stopped (no heartbeat) are taken over by this tick."""
-    reclaimed = []
     stale = RolloutStage.objects.filter(
         state=RolloutStage.State.SENDING,
         recipients_resolved_at__isnull=True,
         heartbeat_at__lt=now - stale_after(),
     ).values_list("pk", "heartbeat_at")
-    for pk, heartbeat_at in stale:
-        # Compare-and-set on the old heartbeat: of two ticks, exactly one wins.
-        if RolloutStage.objects.filter(pk=pk, heartbeat_at=heartbeat_at).update(heartbeat_at=now) == 1:
-            log.warning("stage %s: resolution went stale (last heartbeat %s); re-claimed", pk, heartbeat_at)
-            reclaimed.append(pk)
-    return reclaimed
+    return [pk for pk, heartbeat_at in list(stale) if take_over_stale_stage(pk, heartbeat_at, now)]
+
+
+def take_over_stale_stage(pk: int, seen_heartbeat_at: datetime, now: datetime) -> bool:
+    """Compare-and-set on the heartbeat this tick saw: of two ticks that saw it, exactly one wins."""
+    if RolloutStage.objects.filter(pk=pk, heartbeat_at=seen_heartbeat_at).update(heartbeat_at=now) != 1:
+        return False
+    log.warning("stage %s: resolution went stale (last heartbeat %s); re-claimed", pk, seen_heartbeat_at)
+    return True
 
 
 # --- recipients and delivery rows ---------------------------------------------------------------
@@ -305,7 +361,9 @@ def deliver_to_late_joiners(now: datetime, *, fresh_stage_ids: Iterable[int] = (
             audiences = stage.target_audiences()
             fresh = [a for a in audiences if a.pk not in covered]
             covered.update(a.pk for a in audiences)
-            if fresh and stage.pk not in fresh_stage_ids:
+            # Not while the details are under embargo again (it was extended): they get it once it lifts.
+            held = composer.stage_reveals_details(stage) and stage.campaign.is_embargoed(now)
+            if fresh and stage.pk not in fresh_stage_ids and not held:
                 newcomers = Audience.users_in(fresh).exclude(deliveries__stage=stage)
                 count += _insert_deliveries(stage, newcomers, now)
     return count
@@ -395,6 +453,22 @@ def _release(ids: list[int], now: datetime, exc: BaseException) -> None:
     )
 
 
+def _has_stopped(campaign_ids: Iterable[int]) -> bool:
+    """Whether a campaign was paused, cancelled or otherwise stopped since the chunk took its rows."""
+    return (
+        Campaign.objects.filter(pk__in=campaign_ids)
+        .exclude(status__in=RUNNING, paused_at__isnull=True)
+        .exists()
+    )
+
+
+def _give_back(ids: list[int]) -> None:
+    """Unsent rows of a stopped chunk wait again, untried and unclaimed, for the resume."""
+    Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.PENDING, claimed_at=None
+    )
+
+
 def _fast_commits(on: bool) -> None:
     """On PostgreSQL, let the per-message 'sent' commits skip the WAL flush wait while a chunk runs.
 
@@ -425,6 +499,11 @@ def send_email_chunk(delivery_ids: list[int], now: datetime | None = None) -> in
             .values_list("pk", flat=True)
         )
         Delivery.objects.filter(pk__in=claimed).update(status=Delivery.Status.SENDING, claimed_at=now)
+        if len(claimed) < len(delivery_ids):
+            # Queued before a pause: unclaim them, so the resume queues them at once, not when stale.
+            Delivery.objects.filter(
+                pk__in=delivery_ids, status=Delivery.Status.PENDING, stage__campaign__paused_at__isnull=False
+            ).update(claimed_at=None)
     if not claimed:
         return 0
     deliveries = list(
@@ -438,7 +517,8 @@ def send_email_chunk(delivery_ids: list[int], now: datetime | None = None) -> in
     }
     accepted = 0
     beat_every = max(settings.DISPATCH_STALE_SECONDS / 4, 1)
-    last_beat = time.monotonic()
+    last_beat = last_check = time.monotonic()
+    campaign_ids = {stage.campaign_id for stage in stages.values()}
     _fast_commits(True)
     try:
         connection = get_connection()
@@ -449,6 +529,14 @@ def send_email_chunk(delivery_ids: list[int], now: datetime | None = None) -> in
         return 0
     try:
         for index, delivery in enumerate(deliveries):
+            if index % PAUSE_CHECK_EVERY == 0 or time.monotonic() - last_check > PAUSE_CHECK_SECONDS:
+                last_check = time.monotonic()
+                if index and _has_stopped(campaign_ids):
+                    _give_back([d.pk for d in deliveries[index:]])
+                    log.info(
+                        "email chunk: campaign paused or stopped; %d message(s) left", len(deliveries) - index
+                    )
+                    break
             stage = stages[delivery.stage_id]
             message = composer.build_email(stage, delivery.recipient, delivery=delivery, at=now)
             try:
@@ -499,6 +587,7 @@ def complete_finished_stages(now: datetime, stage_ids: list[int] | None = None) 
         waiting=Count("deliveries", filter=Q(deliveries__status__in=WAITING)),
         sent=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
         failed=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
+        skipped=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.CANCELLED)),
     )
     if stage_ids is not None:
         stages = stages.filter(pk__in=stage_ids)
@@ -508,12 +597,16 @@ def complete_finished_stages(now: datetime, stage_ids: list[int] | None = None) 
             continue
         all_failed = stage.failed and not stage.sent
         state = RolloutStage.State.FAILED if all_failed else RolloutStage.State.SENT
+        if stage.skipped and not stage.sent and not stage.failed:
+            state = RolloutStage.State.SKIPPED
+        reasons = []
         if stage.failed:
-            reason = f"{stage.failed} of {stage.failed + stage.sent} deliveries failed."
-        elif not stage.sent:
-            reason = "Nobody was in the stage's audiences when it was sent."
-        else:
-            reason = ""
+            reasons.append(f"{stage.failed} of {stage.failed + stage.sent} deliveries failed.")
+        if stage.skipped:
+            reasons.append(stage.state_reason)  # set when its waiting rows were skipped
+        if not (stage.sent or stage.failed or stage.skipped):
+            reasons.append("Nobody was in the stage's audiences when it was sent.")
+        reason = " ".join(reasons)[:300]
         if RolloutStage.objects.filter(pk=stage.pk, state=RolloutStage.State.SENDING).update(
             state=state, state_reason=reason, sent_at=now
         ):

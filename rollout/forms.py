@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 
 from campaigns.models import Campaign
@@ -11,8 +9,6 @@ from people.models import Audience, EmployeeProfile
 from rollout import composer
 from rollout.models import RolloutStage
 from rollout.plan import leak_reason
-
-_VARIABLE_RE = re.compile(r"{{\s*([A-Za-z_][A-Za-z0-9_]*)")
 
 
 class StageForm(forms.ModelForm):
@@ -69,15 +65,6 @@ class StageForm(forms.ModelForm):
             composer.check_template(source)
         except composer.TemplateSyntaxError as exc:
             raise forms.ValidationError(f"This template has an error: {exc}") from exc
-        unknown = sorted(set(_VARIABLE_RE.findall(source)) - set(composer.PLACEHOLDERS))
-        if unknown:
-            raise forms.ValidationError(
-                "Unknown placeholder: "
-                + ", ".join(f"{{{{ {u} }}}}" for u in unknown)
-                + ". Use one of: "
-                + ", ".join(composer.PLACEHOLDERS)
-                + "."
-            )
         return source
 
     def clean_subject(self) -> str:

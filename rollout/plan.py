@@ -169,7 +169,10 @@ def pause(campaign: Campaign, at=None) -> None:
 
 
 def resume(campaign: Campaign) -> None:
-    """Resume sending; stages that fell due meanwhile follow the overdue rule (only the latest goes)."""
+    """Resume sending; stages that fell due meanwhile follow the overdue rule (only the latest goes).
+
+    So does the unsent rest of a stage the pause interrupted (dispatch.claim_due_stages).
+    """
     campaign.paused_at = None
     campaign._change_reason = "Rollout resumed"
     campaign.save(update_fields=["paused_at", "updated_at"])

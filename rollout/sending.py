@@ -68,26 +68,9 @@ class SendPlan:
 
 def due_now(campaign_id: int, now: datetime) -> SendPlan:
     """What the next tick at `now` sends for this campaign, as the database holds it."""
-    due = list(
-        RolloutStage.objects.due(now)
-        .filter(campaign_id=campaign_id)
-        .select_related("campaign")
-        .order_by("send_at", "pk")
-    )
-    sends, skipped = [], []
-    if due:
-        to_send, skipped_stages = dispatch.choose_due(due)
-        latest = due[-1].get_kind_display()
-        for stage in sorted(to_send, key=lambda s: (s.send_at, s.pk)):
-            if not dispatch.hold_reason(stage, now):
-                people = stage.recipients().count()
-                sends.append(Send(stage.pk, stage.get_kind_display(), people, tuple(stage.channels)))
-        skipped = [
-            f"Skipped: {stage.get_kind_display()} (overdue; the later “{latest}” reaches the same people)"
-            for stage in skipped_stages
-        ]
-    waiting = (
-        Delivery.objects.filter(
+    waiting = {
+        row["stage_id"]: row
+        for row in Delivery.objects.filter(
             stage__campaign_id=campaign_id,
             stage__state=RolloutStage.State.SENDING,
             stage__campaign__status__in=dispatch.RUNNING,
@@ -98,10 +81,31 @@ def due_now(campaign_id: int, now: datetime) -> SendPlan:
         .values("stage_id", "stage__kind")
         .annotate(n=Count("pk"))
         .order_by("stage_id")
-    )
+    }
+    due = list(RolloutStage.objects.due(now).filter(campaign_id=campaign_id).select_related("campaign"))
+    sends, skipped, skipped_ids = [], [], set()
+    if due:
+        # As dispatch.claim_due_stages: stages interrupted mid-send take part in the overdue rule.
+        interrupted = dispatch._interrupted_stages({campaign_id}).get(campaign_id, [])
+        group = sorted([*due, *interrupted], key=lambda s: (s.send_at, s.pk))
+        to_send, skipped_stages = dispatch.choose_due(group)
+        latest = group[-1].get_kind_display()
+        for stage in skipped_stages:
+            what = (
+                f"the rest of {stage.get_kind_display()}" if stage.pk in waiting else stage.get_kind_display()
+            )
+            skipped.append(f"Skipped: {what} (overdue; the later “{latest}” reaches the same people)")
+            skipped_ids.add(stage.pk)
+        for stage in sorted(to_send, key=lambda s: (s.send_at, s.pk)):
+            if stage.state == RolloutStage.State.PLANNED and not dispatch.hold_reason(stage, now):
+                people = stage.recipients().count()
+                sends.append(Send(stage.pk, stage.get_kind_display(), people, tuple(stage.channels)))
     kinds = dict(RolloutStage.Kind.choices)
-    for row in waiting:
-        sends.append(Send(row["stage_id"], kinds[row["stage__kind"]], row["n"], (dispatch.EMAIL,), True))
+    for stage_id, row in waiting.items():
+        if stage_id not in skipped_ids:
+            sends.append(
+                Send(stage_id, kinds[row["stage__kind"]], row["n"], (dispatch.EMAIL,), remainder=True)
+            )
     return SendPlan(tuple(sends), tuple(skipped))
 
 

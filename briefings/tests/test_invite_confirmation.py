@@ -14,8 +14,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def approved_briefing(briefing):
+    """The campaign is approved and IC removed its planned invitation: inviting adds one that goes now."""
     briefing.campaign.status = Campaign.Status.APPROVED
     briefing.campaign.save(update_fields=["status"])
+    briefing.campaign.stages.filter(kind=RolloutStage.Kind.BRIEFING_INVITATION).delete()
     return briefing
 
 
@@ -38,5 +40,13 @@ def test_inviting_audiences_with_confirm_invites(client_for, ic, approved_briefi
 
 
 def test_inviting_audiences_of_a_draft_campaign_does_not_ask(client_for, ic, briefing, employee):
+    assert client_for(ic).post(reverse("briefing_invite", args=[briefing.pk])).status_code == 302
+    assert Invitation.objects.filter(user=employee).exists()
+
+
+def test_inviting_into_the_plans_future_invitation_stage_does_not_ask(client_for, ic, briefing, employee):
+    """The plan's own invitation stage is a week before go-live: filling it sends nothing now."""
+    briefing.campaign.status = Campaign.Status.APPROVED
+    briefing.campaign.save(update_fields=["status"])
     assert client_for(ic).post(reverse("briefing_invite", args=[briefing.pk])).status_code == 302
     assert Invitation.objects.filter(user=employee).exists()

@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from campaigns.models import Campaign
+from rollout import dispatch, plan
 from rollout.models import Delivery, RolloutStage
 from rollout.tests.engine import GO_LIVE, stage_of, tick
 from rollout.tests.test_rollout_views import stage_data
@@ -139,3 +140,27 @@ def test_overdue_stage_of_an_approved_campaign_sends_at_the_next_tick(client_for
     panel = page[page.index('id="rollout-h"') :]
     assert "Overdue: sends at the next tick" in panel
     assert "once approved" not in panel
+
+
+def _interrupt_early_warning(campaign: Campaign, at) -> None:
+    """The early warning went in-app, its email is still waiting (no worker took it), then IC paused."""
+    dispatch.dispatch_due(at, enqueue=lambda ids: None)
+    plan.pause(campaign)
+
+
+def test_resume_names_the_waiting_email_of_an_interrupted_stage(client_for, ic, running, employee):
+    at = GO_LIVE - timedelta(days=14)
+    _interrupt_early_warning(running, at)
+    with time_machine.travel(at + timedelta(hours=1), tick=False):
+        page = client_for(ic).post(reverse("campaign_resume", args=[running.pk])).content.decode()
+    assert "Sends now: the rest of Early warning: 1 email" in page
+
+
+def test_resume_follows_the_overdue_rule_for_an_interrupted_stage(client_for, ic, running, employee):
+    at = GO_LIVE - timedelta(days=14)
+    _interrupt_early_warning(running, at)
+    with time_machine.travel(GO_LIVE - timedelta(days=6), tick=False):
+        page = client_for(ic).post(reverse("campaign_resume", args=[running.pk])).content.decode()
+    assert "Sends now: Briefing invitation to 1 person, in-app and email" in page
+    assert "Skipped: the rest of Early warning" in page
+    assert "the rest of Early warning: 1 email" not in page

@@ -48,7 +48,40 @@
     send();
   }
 
+  // The pages carry no inline script or style (Content-Security-Policy): what they used to do
+  // inline is done here, from data attributes.
+
+  // A form that found problems names them in a summary; start there (campaign form).
+  function focusErrorSummary() {
+    var summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
+  }
+
+  // <form data-confirm="Question?">: ask before a destructive submit.
+  function confirmBeforeSubmit(event) {
+    var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) event.preventDefault();
+  }
+
+  // <button data-print>: open the browser's print dialog.
+  function printOnClick(event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  }
+
+  // <span data-meter="42">: a bar 42% wide (set through the DOM, which the policy allows).
+  function drawMeters() {
+    document.querySelectorAll("[data-meter]").forEach(function (bar) {
+      var pct = Math.max(0, Math.min(100, parseFloat(bar.getAttribute("data-meter")) || 0));
+      bar.style.width = pct + "%";
+    });
+  }
+
+  document.addEventListener("submit", confirmBeforeSubmit);
+  document.addEventListener("click", printOnClick);
+
   function ready() {
+    focusErrorSummary();
+    drawMeters();
     labelScrollableTables();
     trackReadingProgress();
     window.addEventListener("resize", labelScrollableTables);
