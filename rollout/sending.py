@@ -118,14 +118,6 @@ def _new_sends(campaign_id: int, action: Callable[[], Any], now: datetime) -> tu
     return result, after
 
 
-def what_sends_now(campaign: Campaign, *, after: Callable[[], Any], now: datetime | None = None) -> SendPlan:
-    """What the next tick would send because of `after()`; the action itself is undone."""
-    with transaction.atomic():
-        _, plan = _new_sends(campaign.pk, after, now or timezone.now())
-        transaction.set_rollback(True)
-    return plan
-
-
 def send_or_ask(
     campaign: Campaign, action: Callable[[], Any], *, confirmed: bool, now: datetime | None = None
 ) -> tuple[Any, SendPlan]:
