@@ -21,6 +21,7 @@ from briefings.forms import BriefingForm, CancelForm, RsvpForm
 from briefings.models import CALENDAR_FIELDS, Briefing, Invitation
 from campaigns.models import Campaign
 from people import roles
+from rollout import sending
 
 
 # --- authorisation helpers -------------------------------------------------------------------
@@ -283,7 +284,19 @@ def briefing_invite(request: HttpRequest, pk: int) -> HttpResponse:
     if briefing.is_cancelled:
         messages.error(request, "A cancelled briefing cannot invite anyone.")
         return redirect(briefing)
-    added = briefing.invite_audiences()
+    added, plan = sending.send_or_ask(
+        briefing.campaign, briefing.invite_audiences, confirmed=bool(request.POST.get("confirm"))
+    )
+    if plan:  # a running campaign sends the invitation stage at the next tick: say so, and ask
+        heading, button = "Invite the audiences and send now?", "Invite and send now"
+        return sending.confirmation_page(
+            request,
+            briefing.campaign,
+            plan,
+            heading=heading,
+            button=button,
+            cancel_url=briefing.get_absolute_url(),
+        )
     messages.success(
         request,
         f"{added} new invitee{'s' if added != 1 else ''}. The invitation goes out with the campaign's rollout "

@@ -241,6 +241,8 @@ class CampaignEditor:
     """The three parts of the campaign page form, validated together and saved all or nothing."""
 
     WRITABLE = [name for name in CampaignForm.Meta.fields if name != "teams"]
+    # Marketing's own bookkeeping: changing these after approval does not need IC to look again.
+    REVIEW_FREE = {"external_channels"}
 
     def __init__(self, request, campaign: Campaign | None = None):
         data = request.POST if request.method == "POST" else None
@@ -253,6 +255,7 @@ class CampaignEditor:
         self.form = CampaignForm(data, files, instance=self.campaign, user=request.user)
         self.impacts = ImpactFormSet(data, instance=self.campaign, prefix="impacts")
         self.assets = AssetFormSet(data, files, instance=self.campaign, prefix="assets")
+        self.sent_back_for_review = False
 
     def is_valid(self) -> bool:
         # Evaluate all three so every part shows its errors at once.
@@ -275,6 +278,21 @@ class CampaignEditor:
             links.extend((formset.prefix, error) for error in formset.non_form_errors())
         return links
 
+    def _changed_words(self, changed_fields: list[str]) -> list[str]:
+        """What this save changes that IC would want to see again, in words ("Go-live", "Audiences")."""
+        words = [
+            str(self.form.fields[name].label or name).capitalize()
+            for name in changed_fields
+            if name not in self.REVIEW_FREE
+        ]
+        if self.form.cleaned_data["key_messages"] != self.campaign.ordered_key_messages():
+            words.append("Key messages")
+        if self.impacts.has_changed():
+            words.append("Audiences")
+        if self.assets.has_changed():
+            words.append("Assets")
+        return words
+
     @transaction.atomic
     def save(self) -> Campaign:
         is_new = self.campaign.pk is None
@@ -290,6 +308,9 @@ class CampaignEditor:
             campaign.save()
         else:
             changed = [name for name in self.WRITABLE if getattr(campaign, name) != self.before[name]]
+            self.sent_back_for_review = campaign.send_back_for_review(self.user, self._changed_words(changed))
+            if self.sent_back_for_review:
+                changed.append("status")
             if changed or notes:
                 campaign.save(update_fields=[*changed, "updated_at"])
         self.form.save_m2m()

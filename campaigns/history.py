@@ -2,10 +2,14 @@
 
 Built from django-simple-history rows of the campaign and of its impacts, key messages and
 assets: one query per kind, whatever the number of rows, so the campaign page stays fixed-cost.
+A higher app adds its own entries without campaigns importing it: `register_source(fn)` in its
+AppConfig.ready(), fn(campaign) -> list[Entry] in a fixed number of queries (rollout: stage edits,
+added and removed stages, test sends).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -42,6 +46,14 @@ class Entry:
     lines: list[Line] = field(default_factory=list)
 
 
+_sources: list[Callable[[Campaign], list[Entry]]] = []
+
+
+def register_source(fn: Callable[[Campaign], list[Entry]]) -> None:
+    if fn not in _sources:
+        _sources.append(fn)
+
+
 def campaign_history(campaign: Campaign) -> list[Entry]:
     """Newest first."""
     entries = [
@@ -50,6 +62,8 @@ def campaign_history(campaign: Campaign) -> list[Entry]:
         *_key_message_entries(campaign),
         *_asset_entries(campaign),
     ]
+    for source in _sources:
+        entries.extend(source(campaign))
     entries.sort(key=lambda e: e.at)
     grouped: list[Entry] = []
     for entry in entries:

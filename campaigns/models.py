@@ -232,6 +232,26 @@ class Campaign(models.Model):
         self._change_reason = f"Status → {self.Status(target).label}" + (f": {comment}" if comment else "")
         self.save(update_fields=fields)
 
+    def changes_go_back_to_review(self, user) -> bool:
+        """Whether this person's changes send the campaign back to IC: marketing changing an approved one."""
+        return self.status == self.Status.APPROVED and not roles.is_ic(user)
+
+    def send_back_for_review(self, user, changed: list[str]) -> bool:
+        """Before saving marketing's changes (`changed`, in words) to an approved campaign: back to IC review.
+
+        The plan IC approved was for the campaign as it was, so nothing more is sent until IC approves
+        again. Sets status and the recorded reason for the caller's save; False when it does not apply.
+        """
+        if not changed or not self.changes_go_back_to_review(user):
+            return False
+        self.status = self.Status.SUBMITTED
+        reason = (
+            f"Status → {self.Status.SUBMITTED.label}: changed after approval ({', '.join(changed)}); "
+            "back to IC for review"
+        )
+        self._change_reason = "; ".join(filter(None, [getattr(self, "_change_reason", ""), reason]))
+        return True
+
     def impact_warning(self) -> str:
         """The 'be focused' nudge: when every named audience is marked high impact."""
         levels = [i.level for i in self.impacts.all()]

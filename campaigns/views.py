@@ -22,6 +22,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from campaigns import confirmations
 from campaigns.asset_access import may_open
 from campaigns.forms import CampaignEditor, MoveForm
 from campaigns.history import campaign_history
@@ -102,9 +103,20 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     editor = CampaignEditor(request, campaign)
     if request.method == "POST" and editor.is_valid():
         campaign = editor.save()
-        _after_save(request, campaign, "Changes saved.")
+        done = "Changes saved."
+        if editor.sent_back_for_review:
+            done = (
+                "Changes saved. The campaign was approved, so it goes back to IC for review: "
+                "nothing more is sent until IC approves it again."
+            )
+        _after_save(request, campaign, done)
         return redirect(campaign)
-    return render(request, "campaigns/campaign_form.html", {"editor": editor, "campaign": campaign})
+    context = {
+        "editor": editor,
+        "campaign": campaign,
+        "goes_back_to_review": campaign.changes_go_back_to_review(request.user),
+    }
+    return render(request, "campaigns/campaign_form.html", context)
 
 
 def _after_save(request: HttpRequest, campaign: Campaign, done: str) -> None:
@@ -193,11 +205,30 @@ def campaign_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, "Say why you are sending it back: the comment is required.")
         return redirect(campaign)
     try:
-        campaign.move_to(move.target, request.user, comment)
+        _, plan = confirmations.send_or_ask(
+            campaign,
+            lambda: campaign.move_to(move.target, request.user, comment),
+            confirmed=bool(request.POST.get("confirm")),
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"Campaign is now {campaign.get_status_display().lower()}.")
+        return redirect(campaign)
+    if plan:  # approving would send overdue stages at once: say what, and ask
+        campaign.refresh_from_db()
+        return render(
+            request,
+            "confirm_send.html",
+            {
+                "heading": f"{move.label} and send now?",
+                "campaign": campaign,
+                "plan": plan,
+                "action_url": request.path,
+                "hidden": [("comment", comment)],
+                "button": f"{move.label.split(' ')[0]} and send now",
+                "cancel_url": campaign.get_absolute_url(),
+            },
+        )
+    messages.success(request, f"Campaign is now {campaign.get_status_display().lower()}.")
     return redirect(campaign)
 
 

@@ -14,11 +14,16 @@ class RolloutConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
+        from campaigns import confirmations
+        from campaigns import history as campaign_history
         from campaigns.models import Campaign
         from core import panels
-        from rollout import plan
+        from rollout import plan, sending
+        from rollout.history import stage_entries
         from rollout.views import rollout_panel_context
 
         # Every save (form, admin, API, seed) gets a default plan on create and a re-plan after.
         post_save.connect(plan.plan_campaign, sender=Campaign, dispatch_uid="rollout.plan.plan_campaign")
         panels.register(panels.Panel("rollout", "rollout/_rollout_panel.html", 50, rollout_panel_context))
+        confirmations.register_send_check(sending.send_or_ask)
+        campaign_history.register_source(stage_entries)

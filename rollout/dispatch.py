@@ -145,31 +145,26 @@ def claim_due_stages(now: datetime, report: TickReport) -> list[int]:
         interrupted = _interrupted_stages({stage.campaign_id for stage in due})
         changed = []
         for campaign_id, group in groupby(due, key=lambda s: s.campaign_id):
-            *earlier, latest = sorted(
-                [*group, *interrupted.get(campaign_id, [])], key=lambda s: (s.send_at, s.pk)
-            )
-            to_send = [latest] if latest.state == RolloutStage.State.PLANNED else []
-            covered = _audience_ids(latest) if earlier else set()
-            for stage in reversed(earlier):
-                audience_ids = _audience_ids(stage)
-                if audience_ids <= covered and stage.state == RolloutStage.State.SENDING:
+            group = sorted([*group, *interrupted.get(campaign_id, [])], key=lambda s: (s.send_at, s.pk))
+            latest = group[-1]
+            to_send, skipped = choose_due(group)
+            for stage in skipped:
+                if stage.state == RolloutStage.State.SENDING:
                     _skip_unsent_email(stage, latest)
-                elif audience_ids <= covered:
-                    stage.state = RolloutStage.State.SKIPPED
-                    stage.state_reason = (
-                        f"Skipped: it was overdue together with {_later_stage(latest)} to the same people; "
-                        "only the latest overdue stage is sent."
-                    )
-                    report.skipped.append(stage.pk)
-                    changed.append(stage)
-                else:
-                    if stage.state == RolloutStage.State.PLANNED:
-                        to_send.append(stage)
-                    covered |= audience_ids
+                    continue
+                stage.state = RolloutStage.State.SKIPPED
+                stage.state_reason = (
+                    f"Skipped: it was overdue together with {_later_stage(latest)} to the same people; "
+                    "only the latest overdue stage is sent."
+                )
+                report.skipped.append(stage.pk)
+                changed.append(stage)
+            # An interrupted stage that is not skipped goes on: its waiting email is queued as usual.
+            to_send = [stage for stage in to_send if stage.state == RolloutStage.State.PLANNED]
             for stage in to_send:
-                reason = leak_reason(stage, stage.campaign)
-                if reason or (composer.stage_reveals_details(stage) and stage.campaign.is_embargoed(now)):
-                    stage.state, stage.state_reason = RolloutStage.State.HELD, reason or "Held: embargoed."
+                reason = hold_reason(stage, now)
+                if reason:
+                    stage.state, stage.state_reason = RolloutStage.State.HELD, reason
                     report.held.append(stage.pk)
                 else:
                     stage.state, stage.state_reason = RolloutStage.State.SENDING, ""
@@ -179,6 +174,38 @@ def claim_due_stages(now: datetime, report: TickReport) -> list[int]:
         if changed:
             RolloutStage.objects.bulk_update(changed, ["state", "state_reason", "claimed_at", "heartbeat_at"])
     return claimed
+
+
+def choose_due(
+    due: list[RolloutStage], audience_ids: Callable[[RolloutStage], set[int]] | None = None
+) -> tuple[list[RolloutStage], list[RolloutStage]]:
+    """The overdue rule, for one campaign's due stages (oldest first): (to send, skipped).
+
+    The latest is sent; an earlier one is skipped when the later ones reach all its audiences. Stages
+    interrupted mid-send (state sending) take part like the others: sent means their waiting email goes
+    on, skipped means it is dropped. The confirmation pages (rollout.sending) and the timeline use this
+    too, so they say what a tick does.
+    """
+    audience_ids = audience_ids or _audience_ids
+    *earlier, latest = due
+    to_send, skipped = [latest], []
+    covered = audience_ids(latest) if earlier else set()
+    for stage in reversed(earlier):
+        ids = audience_ids(stage)
+        if ids <= covered:
+            skipped.append(stage)
+        else:
+            to_send.append(stage)
+            covered |= ids
+    return to_send, skipped
+
+
+def hold_reason(stage: RolloutStage, now: datetime) -> str:
+    """Why a due stage is held rather than sent now (it would reveal embargoed details), or ""."""
+    reason = leak_reason(stage, stage.campaign)
+    if reason or (composer.stage_reveals_details(stage) and stage.campaign.is_embargoed(now)):
+        return reason or "Held: embargoed."
+    return ""
 
 
 def _later_stage(stage: RolloutStage) -> str:

@@ -16,6 +16,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from campaigns.models import Campaign, Impact
 from core.aggregates import IdList, parse_ids
@@ -128,6 +129,20 @@ class RolloutStage(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RolloutStageQuerySet.as_manager()
+    # IC's edits, added and removed stages and test sends, shown in the campaign's change history
+    # (rollout.history). Only what IC plans is kept: the engine's bookkeeping changes by update().
+    history = HistoricalRecords(
+        excluded_fields=[
+            "send_at",
+            "state",
+            "state_reason",
+            "claimed_at",
+            "heartbeat_at",
+            "recipients_resolved_at",
+            "sent_at",
+            "created_at",
+        ]
+    )
 
     class Meta:
         db_table = "campaigns_rolloutstage"  # moved from campaigns: the table keeps its name

@@ -11,6 +11,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from campaigns.models import Campaign
 from people.models import EmployeeProfile
@@ -20,6 +21,7 @@ from rollout.models import Delivery, RolloutStage
 log = logging.getLogger(__name__)
 
 DAY = 24 * 60
+DEFAULT_PLAN_REASON = "Default plan"
 ALL_CHANNELS = [EmployeeProfile.Channel.IN_APP.value, EmployeeProfile.Channel.EMAIL.value]
 
 
@@ -96,7 +98,8 @@ def create_default_plan(campaign: Campaign) -> list[RolloutStage]:
         stage.send_at = stage.compute_send_at()
         _hold_if_leaking(stage, campaign)
         stages.append(stage)
-    return RolloutStage.objects.bulk_create(stages)
+    # History rows too, so IC's first edit of a default stage shows old → new (rollout.history).
+    return bulk_create_with_history(stages, RolloutStage, default_change_reason=DEFAULT_PLAN_REASON)
 
 
 def leak_reason(stage: RolloutStage, campaign: Campaign) -> str:

@@ -11,11 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
 from people import roles
-from rollout import composer, plan
+from rollout import composer, plan, sending
+from rollout import history as stage_history
 from rollout.forms import StageForm
 from rollout.models import Delivery, RolloutStage
 
@@ -39,10 +41,14 @@ def rollout_panel_context(request: HttpRequest, campaign: Campaign) -> dict | No
         .select_related("recipient", "stage")
         .order_by("-pk")[:10]
     )
+    default_audiences = RolloutStage.default_audiences(campaign)
+    notes = sending.overdue_notes(campaign, stages, {a.pk for a in default_audiences}, timezone.now())
+    for stage in stages:
+        stage.overdue_note = notes.get(stage.pk, "")
     return {
         "campaign": campaign,
         "stages": stages,
-        "default_audiences": [a.name for a in RolloutStage.default_audiences(campaign)],
+        "default_audiences": [a.name for a in default_audiences],
         "failures": failures,
         "can_plan": roles.is_ic(request.user) and campaign.is_editable,
     }
@@ -50,12 +56,23 @@ def rollout_panel_context(request: HttpRequest, campaign: Campaign) -> dict | No
 
 def _stage_form_page(request: HttpRequest, campaign: Campaign, stage: RolloutStage | None) -> HttpResponse:
     form = StageForm(request.POST or None, instance=stage, campaign=campaign)
+    sends_now = None
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        plan.replan(campaign)  # an edit may now need holding, or no longer need it
-        messages.success(request, f"Stage “{saved.get_kind_display()}” saved ({saved.offset_label}).")
-        return redirect(campaign.get_absolute_url() + "#rollout-h")
-    return render(request, "rollout/stage_form.html", {"campaign": campaign, "form": form, "stage": stage})
+        saved, sends_now = sending.send_or_ask(
+            campaign, lambda: _save_stage(form, campaign), confirmed=bool(request.POST.get("confirm"))
+        )
+        if not sends_now:
+            messages.success(request, f"Stage “{saved.get_kind_display()}” saved ({saved.offset_label}).")
+            return redirect(campaign.get_absolute_url() + "#rollout-h")
+    context = {"campaign": campaign, "form": form, "stage": stage, "plan": sends_now}
+    return render(request, "rollout/stage_form.html", context)
+
+
+def _save_stage(form: StageForm, campaign: Campaign) -> RolloutStage:
+    form.instance._change_reason = stage_history.audiences_note(form.instance, form.cleaned_data["audiences"])
+    saved = form.save()
+    plan.replan(campaign)  # an edit may now need holding, or no longer need it
+    return saved
 
 
 @login_required
@@ -125,6 +142,7 @@ def stage_test_send(request: HttpRequest, pk: int, stage_pk: int) -> HttpRespons
         messages.error(request, "Your account has no email address to send the test to.")
     else:
         composer.build_email(stage, request.user, at=stage.sent_at or stage.send_at, test=True).send()
+        stage_history.record_test_send(stage, request.user, request.user.email)
         messages.success(request, f"Test of “{stage.get_kind_display()}” sent to {request.user.email}.")
     return redirect(stage.campaign.get_absolute_url() + "#rollout-h")
 
@@ -144,7 +162,19 @@ def campaign_pause(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_resume(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = Campaign.objects.for_user(request.user, pk, edit=True, ic_only=True)
     if campaign.is_paused:
-        plan.resume(campaign)
+        _, sends_now = sending.send_or_ask(
+            campaign, lambda: plan.resume(campaign), confirmed=bool(request.POST.get("confirm"))
+        )
+        if sends_now:  # stages fell due while paused: say what goes out, and ask
+            campaign.refresh_from_db()
+            return sending.confirmation_page(
+                request,
+                campaign,
+                sends_now,
+                heading="Resume the rollout and send now?",
+                button="Resume and send now",
+                cancel_url=campaign.get_absolute_url() + "#rollout-h",
+            )
         messages.success(
             request, "Rollout resumed. If several stages fell due meanwhile, only the latest is sent."
         )

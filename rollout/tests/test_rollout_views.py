@@ -206,7 +206,7 @@ def test_ic_pauses_and_resumes_the_rollout(client_for, ic, running):
     client.post(reverse("campaign_pause", args=[running.pk]))
     running.refresh_from_db()
     assert running.is_paused
-    client.post(reverse("campaign_resume", args=[running.pk]))
+    client.post(reverse("campaign_resume", args=[running.pk]), {"confirm": "1"})  # stages are overdue today
     running.refresh_from_db()
     assert not running.is_paused
 
