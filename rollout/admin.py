@@ -1,12 +1,33 @@
 """Django admin for stages and deliveries; deliveries are read-mostly (the engine writes them)."""
 
+from django import forms
 from django.contrib import admin
 
+from rollout.forms import StageTextChecks
 from rollout.models import Delivery, RolloutStage
+
+
+class RolloutStageAdminForm(StageTextChecks, forms.ModelForm):
+    class Meta:
+        model = RolloutStage
+        fields = [
+            "campaign",
+            "kind",
+            "offset_minutes",
+            "audiences",
+            "channels",
+            "subject",
+            "body",
+            "requires_acknowledgement",
+            "state",
+            "state_reason",
+            "recipients_resolved_at",
+        ]
 
 
 @admin.register(RolloutStage)
 class RolloutStageAdmin(admin.ModelAdmin):
+    form = RolloutStageAdminForm  # the same subject/body checks as IC's stage form
     list_display = ["campaign", "kind", "offset_minutes", "send_at", "state"]
     list_filter = ["state", "kind"]
     search_fields = ["campaign__title", "subject"]

@@ -31,6 +31,7 @@ from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, TextField
 from django.db.models.functions import Cast
+from django.template import TemplateSyntaxError
 from django.utils import timezone
 
 from campaigns.models import Campaign
@@ -538,7 +539,12 @@ def send_email_chunk(delivery_ids: list[int], now: datetime | None = None) -> in
                     )
                     break
             stage = stages[delivery.stage_id]
-            message = composer.build_email(stage, delivery.recipient, delivery=delivery, at=now)
+            try:
+                message = composer.build_email(stage, delivery.recipient, delivery=delivery, at=now)
+            except TemplateSyntaxError as exc:
+                # A text saved past the stage form (old rows): recorded on the delivery, never lost.
+                _record_failure(delivery, exc, now)
+                continue
             try:
                 sent = connection.send_messages([message])
             except smtplib.SMTPServerDisconnected as exc:

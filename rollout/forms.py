@@ -12,7 +12,25 @@ from rollout.models import RolloutStage
 from rollout.plan import leak_reason
 
 
-class StageForm(ConflictWarningMixin, forms.ModelForm):
+class StageTextChecks:
+    """Field errors for a subject or body the composer would refuse (the stage form and the admin)."""
+
+    def _clean_template(self, name: str) -> str:
+        source = self.cleaned_data[name]
+        try:
+            composer.check_template(source)
+        except composer.TemplateSyntaxError as exc:
+            raise forms.ValidationError(f"This template has an error: {exc}") from exc
+        return source
+
+    def clean_subject(self) -> str:
+        return self._clean_template("subject")
+
+    def clean_body(self) -> str:
+        return self._clean_template("body")
+
+
+class StageForm(StageTextChecks, ConflictWarningMixin, forms.ModelForm):
     BEFORE, AT, AFTER = "before", "at", "after"
 
     days = forms.IntegerField(min_value=0, max_value=365, initial=0)
@@ -60,20 +78,6 @@ class StageForm(ConflictWarningMixin, forms.ModelForm):
         field_order = ["kind", "days", "hours", "minutes", "direction", "audiences", "channels"]
         field_order += ["subject", "body", "requires_acknowledgement", "confirm_conflicts"]
         self.order_fields(field_order)
-
-    def _clean_template(self, name: str) -> str:
-        source = self.cleaned_data[name]
-        try:
-            composer.check_template(source)
-        except composer.TemplateSyntaxError as exc:
-            raise forms.ValidationError(f"This template has an error: {exc}") from exc
-        return source
-
-    def clean_subject(self) -> str:
-        return self._clean_template("subject")
-
-    def clean_body(self) -> str:
-        return self._clean_template("body")
 
     def clean(self) -> dict:
         data = super().clean()

@@ -88,3 +88,32 @@ def test_conditions_comments_and_text_filters_on_placeholders_are_accepted(clien
     )
     response = client_for(ic).post(reverse("stage_add", args=[running.pk]), stage_data(body=body))
     assert response.status_code == 302
+
+
+def test_admin_refuses_a_stage_body_the_composer_would_refuse(running):
+    from rollout.admin import RolloutStageAdminForm
+
+    stage = running.stages.first()
+    data = {f: getattr(stage, f) for f in ("kind", "offset_minutes", "subject", "state", "state_reason")}
+    data.update(campaign=running.pk, channels='["in_app"]', body="{% load static %}Hi", audiences=[])
+    form = RolloutStageAdminForm(data, instance=stage)
+    assert not form.is_valid()
+    assert "load" in str(form.errors["body"])
+
+
+@pytest.mark.django_db
+def test_a_stored_body_the_composer_refuses_is_recorded_on_each_email_not_left_sending(running):
+    """A text saved past the forms (an old row) is recorded on its delivery, never a stuck chunk."""
+    from rollout import dispatch
+    from rollout.models import Delivery
+
+    bad = running.stages.order_by("send_at").first()
+    RolloutStage.objects.filter(pk=bad.pk).update(body="{% load static %}Hello")
+    chunks = []
+    dispatch.dispatch_due(bad.send_at, enqueue=chunks.append)
+    for chunk in chunks:
+        dispatch.send_email_chunk(chunk, now=bad.send_at)
+
+    failed = Delivery.objects.filter(stage=bad, channel="email")
+    assert failed.exists() and all("load" in d.last_error and d.attempts == 1 for d in failed)
+    assert not failed.filter(status=Delivery.Status.SENDING).exists()  # retried later, then failed
