@@ -108,7 +108,7 @@ def run(port: int) -> None:
 
     from campaigns.models import Campaign, Impact
     from people.models import Audience, EmployeeProfile
-    from rollout import composer, dispatch
+    from rollout import composer, dispatch, mailer
     from rollout.models import Delivery, RolloutStage
 
     settings.DEBUG = False  # no query log growing in memory
@@ -237,7 +237,7 @@ def run(port: int) -> None:
     )  # the same chunks, sent in this process as the workers would
     t = time.perf_counter()
     for start in range(0, len(chunks), settings.DISPATCH_CHUNK_SIZE):
-        dispatch.send_email_chunk(chunks[start : start + settings.DISPATCH_CHUNK_SIZE])
+        mailer.send_email_chunk(chunks[start : start + settings.DISPATCH_CHUNK_SIZE])
     send_s = time.perf_counter() - t
     ours_s = tick_s + send_s
     ours_connections = connections_opened

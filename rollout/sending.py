@@ -86,7 +86,7 @@ def due_now(campaign_id: int, now: datetime) -> SendPlan:
     sends, skipped, skipped_ids = [], [], set()
     if due:
         # As dispatch.claim_due_stages: stages interrupted mid-send take part in the overdue rule.
-        interrupted = dispatch._interrupted_stages({campaign_id}).get(campaign_id, [])
+        interrupted = dispatch.interrupted_stages({campaign_id}).get(campaign_id, [])
         group = sorted([*due, *interrupted], key=lambda s: (s.send_at, s.pk))
         to_send, skipped_stages = dispatch.choose_due(group)
         latest = group[-1].get_kind_display()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from rollout import dispatch
+from rollout import dispatch, mailer
 
 
 def enqueue_email_chunk(delivery_ids: list[int]) -> None:
@@ -22,4 +22,4 @@ def dispatch_due() -> str:
 # queues it again. A broker-side retry would be an ETA task, which Redis may run twice.
 @shared_task(name="rollout.tasks.send_email_chunk")
 def send_email_chunk(delivery_ids: list[int]) -> int:
-    return dispatch.send_email_chunk(delivery_ids)
+    return mailer.send_email_chunk(delivery_ids)

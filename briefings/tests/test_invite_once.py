@@ -10,7 +10,7 @@ from django.utils import timezone
 from briefings.notices import invitation_attachments
 from briefings.tests.conftest import make_briefing
 from campaigns.models import Campaign
-from rollout import dispatch
+from rollout import dispatch, mailer
 from rollout.composer import render_stage
 from rollout.models import Delivery, RolloutStage
 
@@ -21,7 +21,7 @@ INVITATION = RolloutStage.Kind.BRIEFING_INVITATION
 
 def tick(now):
     """One dispatch tick at `now`, email chunks sent in-process into the locmem outbox."""
-    return dispatch.dispatch_due(now, enqueue=lambda ids: dispatch.send_email_chunk(ids, now=now))
+    return dispatch.dispatch_due(now, enqueue=lambda ids: mailer.send_email_chunk(ids, now=now))
 
 
 def approve(campaign: Campaign) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from campaigns.models import Campaign, Impact
 from conftest import add_impact, make_campaign, make_user
-from rollout import dispatch
+from rollout import dispatch, mailer
 from rollout.models import Delivery, RolloutStage
 
 GO_LIVE = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -20,7 +20,7 @@ def tick(now: datetime, *, sent_chunks: list | None = None) -> dispatch.TickRepo
     def enqueue(ids: list[int]) -> None:
         if sent_chunks is not None:
             sent_chunks.append(ids)
-        dispatch.send_email_chunk(ids, now=now)
+        mailer.send_email_chunk(ids, now=now)
 
     return dispatch.dispatch_due(now, enqueue=enqueue)
 

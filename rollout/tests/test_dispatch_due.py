@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from campaigns.models import Campaign
-from rollout import dispatch
+from rollout import dispatch, mailer
 from rollout.models import Delivery, RolloutStage
 from rollout.tests.engine import GO_LIVE, deliveries_of, stage_of, tick
 
@@ -99,7 +99,7 @@ def test_cancelling_cancels_unsent_stages_and_pending_email(running, employee):
     assert states == {State.CANCELLED}
     email = Delivery.objects.get(channel="email")
     assert email.status == Delivery.Status.CANCELLED
-    assert dispatch.send_email_chunk(chunks[0], now=EARLY) == 0
+    assert mailer.send_email_chunk(chunks[0], now=EARLY) == 0
 
 
 def test_late_joiner_gets_only_the_latest_stage_sent_to_their_audience_once(running, employee, salesforce):

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.test import override_settings
 
-from rollout import dispatch
+from rollout import dispatch, mailer
 from rollout.models import Delivery, RolloutStage
 from rollout.tests.engine import GO_LIVE, stage_of, tick
 
@@ -86,8 +86,8 @@ def test_stale_stage_resolution_is_reclaimed_and_finished(running, employee):
 def test_the_same_chunk_run_twice_sends_each_message_once(running, employee, mailoutbox):
     chunks: list = []
     dispatch.dispatch_due(EARLY, enqueue=chunks.append)
-    assert dispatch.send_email_chunk(chunks[0], now=EARLY) == 1
-    assert dispatch.send_email_chunk(chunks[0], now=EARLY) == 0
+    assert mailer.send_email_chunk(chunks[0], now=EARLY) == 1
+    assert mailer.send_email_chunk(chunks[0], now=EARLY) == 0
     assert len(mailoutbox) == 1
 
 
@@ -103,7 +103,7 @@ def test_paused_campaign_holds_back_queued_email(running, employee, mailoutbox):
     dispatch.dispatch_due(EARLY, enqueue=chunks.append)
     running.paused_at = EARLY
     running.save(update_fields=["paused_at"])
-    assert dispatch.send_email_chunk(chunks[0], now=EARLY) == 0
+    assert mailer.send_email_chunk(chunks[0], now=EARLY) == 0
     running.paused_at = None
     running.save(update_fields=["paused_at"])
     tick(EARLY + timedelta(minutes=6))

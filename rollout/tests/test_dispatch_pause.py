@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from django.db import connection
 
 from campaigns.models import Campaign
-from rollout import dispatch, plan
+from rollout import dispatch, mailer, plan
 from rollout.models import Delivery, RolloutStage
 from rollout.tests.engine import GO_LIVE, stage_of, tick
 from tests.conftest import RecordingHandler, free_port
@@ -26,7 +26,7 @@ Kind, State = RolloutStage.Kind, RolloutStage.State
 EARLY = GO_LIVE - timedelta(days=14)
 INVITATION = GO_LIVE - timedelta(days=7)
 PAUSE_AFTER = 5  # messages
-HANDFUL = dispatch.PAUSE_CHECK_EVERY  # a chunk notices a pause at most this many messages later
+HANDFUL = mailer.PAUSE_CHECK_EVERY  # a chunk notices a pause at most this many messages later
 
 
 class PausingHandler(RecordingHandler):
@@ -88,7 +88,7 @@ def paused_mid_fanout(smtp, chunks) -> None:
     """Workers run every queued chunk; the campaign is paused when the 5th message arrives."""
     smtp.pause_after = PAUSE_AFTER
     for chunk in chunks:
-        dispatch.send_email_chunk(chunk, now=EARLY)
+        mailer.send_email_chunk(chunk, now=EARLY)
     assert smtp.received_when_paused == PAUSE_AFTER
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 
 from people.models import EmployeeProfile
-from rollout import dispatch
+from rollout import dispatch, mailer
 from rollout.models import Delivery
 from rollout.tests.engine import GO_LIVE
 
@@ -45,13 +45,13 @@ def test_email_chunk_runs_fixed_queries_plus_one_per_message(
     recipients, running, settings, django_assert_num_queries, monkeypatch
 ):
     settings.DISPATCH_CHUNK_SIZE = CHUNK
-    monkeypatch.setattr(dispatch, "PAUSE_CHECK_SECONDS", 3600)  # only the per-message-count checks
+    monkeypatch.setattr(mailer, "PAUSE_CHECK_SECONDS", 3600)  # only the per-message-count checks
     add_sales_people(recipients - 1)  # and Emma
     queued: list = []
     dispatch.dispatch_due(EARLY, enqueue=queued.append)
     # savepoint, claim (select + update), release, load rows, load stage, one update per accepted
     # message, completion (select + update); on PostgreSQL also SET/RESET synchronous_commit
     fixed = 8 + (2 if connection.vendor == "postgresql" else 0)
-    pause_checks = (recipients - 1) // dispatch.PAUSE_CHECK_EVERY  # one indexed read every few messages
+    pause_checks = (recipients - 1) // mailer.PAUSE_CHECK_EVERY  # one indexed read every few messages
     with django_assert_num_queries(fixed + recipients + pause_checks):
-        assert dispatch.send_email_chunk(queued[0], now=EARLY) == recipients
+        assert mailer.send_email_chunk(queued[0], now=EARLY) == recipients

@@ -104,7 +104,7 @@ def test_admin_refuses_a_stage_body_the_composer_would_refuse(running):
 @pytest.mark.django_db
 def test_a_stored_body_the_composer_refuses_is_recorded_on_each_email_not_left_sending(running):
     """A text saved past the forms (an old row) is recorded on its delivery, never a stuck chunk."""
-    from rollout import dispatch
+    from rollout import dispatch, mailer
     from rollout.models import Delivery
 
     bad = running.stages.order_by("send_at").first()
@@ -112,7 +112,7 @@ def test_a_stored_body_the_composer_refuses_is_recorded_on_each_email_not_left_s
     chunks = []
     dispatch.dispatch_due(bad.send_at, enqueue=chunks.append)
     for chunk in chunks:
-        dispatch.send_email_chunk(chunk, now=bad.send_at)
+        mailer.send_email_chunk(chunk, now=bad.send_at)
 
     failed = Delivery.objects.filter(stage=bad, channel="email")
     assert failed.exists() and all("load" in d.last_error and d.attempts == 1 for d in failed)

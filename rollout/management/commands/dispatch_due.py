@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from rollout import dispatch
+from rollout import dispatch, mailer
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, queue: bool = False, **options):
-        enqueue = None
+        enqueue = mailer.send_email_chunk
         if queue:
             from rollout.tasks import enqueue_email_chunk
 
