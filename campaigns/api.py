@@ -10,12 +10,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from campaigns import confirmations
+from campaigns.forms import review_words
 from campaigns.models import Campaign, Impact
 from core.api import documented
 from people import roles
@@ -122,6 +124,9 @@ class CampaignSerializer(serializers.ModelSerializer):
         teams = data.pop("teams", None)
         key_messages = data.pop("ordered_key_messages", None)
         impacts = data.pop("impacts", None)
+        if campaign.pk is not None:  # as on the edit page: marketing changing an approved one → IC review
+            changed = self._changed_words(campaign, data, key_messages, impacts)
+            campaign.send_back_for_review(self.context["request"].user, changed)
         for name, value in data.items():
             setattr(campaign, name, value)
         campaign.save()
@@ -132,6 +137,20 @@ class CampaignSerializer(serializers.ModelSerializer):
         if impacts is not None:
             self._replace_impacts(campaign, impacts)
         return campaign
+
+    @staticmethod
+    def _changed_words(campaign: Campaign, data: dict, key_messages, impacts) -> list[str]:
+        """What this update changes that IC would want to see again, in words ("Go-live", "Audiences")."""
+        words = review_words(name for name, value in data.items() if getattr(campaign, name) != value)
+        if key_messages is not None and key_messages != campaign.ordered_key_messages():
+            words.append("Key messages")
+        if impacts is not None:
+            fields = ("level", "what_changes", "what_to_do")
+            now = {(i.audience_id, *(getattr(i, f) for f in fields)) for i in campaign.impacts.all()}
+            asked = {(d["audience"].pk, *(d.get(f, "") for f in fields)) for d in impacts}
+            if now != asked:
+                words.append("Audiences")
+        return words
 
     @staticmethod
     def _replace_impacts(campaign: Campaign, impacts: list[dict]) -> None:
@@ -149,6 +168,19 @@ class CampaignSerializer(serializers.ModelSerializer):
 class MoveSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Campaign.Status.choices)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    confirm = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Go ahead although the move sends announcements now (see 409).",
+    )
+
+
+class SendsNowSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    sends_now = serializers.ListField(
+        child=serializers.CharField(), help_text="What goes out, to how many, how."
+    )
+    skipped = serializers.ListField(child=serializers.CharField(), help_text="Overdue stages the rule skips.")
 
 
 @extend_schema_view(
@@ -180,10 +212,25 @@ class CampaignViewSet(
             .order_by("go_live_at", "pk")
         )
 
-    @documented({200: CampaignSerializer}, 400, 403, 404, request=MoveSerializer)
+    @documented(
+        {
+            200: CampaignSerializer,
+            409: OpenApiResponse(
+                SendsNowSerializer, description="The move sends now: nothing changed; ask first."
+            ),
+        },
+        400,
+        403,
+        404,
+        request=MoveSerializer,
+    )
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None) -> Response:
-        """Move the campaign to another status (submit, approve, send back, go live, close, cancel)."""
+        """Move the campaign to another status (submit, approve, send back, go live, close, cancel).
+
+        A move that makes announcements go out at once (approving with an overdue early warning)
+        changes nothing and answers 409 with what would be sent, until repeated with `confirm: true`.
+        """
         campaign = self.get_object()
         serializer = MoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -193,9 +240,20 @@ class CampaignViewSet(
         if target == Campaign.Status.DRAFT and not comment.strip():
             raise serializers.ValidationError({"comment": "Say why you are sending it back."})
         try:
-            campaign.move_to(target, request.user, comment.strip())
+            _, sends_now = confirmations.send_or_ask(
+                campaign,
+                lambda: campaign.move_to(target, request.user, comment.strip()),
+                confirmed=serializer.validated_data["confirm"],
+            )
         except DjangoValidationError as exc:
             return Response({"status": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+        if sends_now:
+            body = {
+                "detail": 'This move sends announcements now. Repeat it with "confirm": true to go ahead.',
+                "sends_now": [str(send) for send in sends_now.sends],
+                "skipped": list(sends_now.skipped),
+            }
+            return Response(body, status=status.HTTP_409_CONFLICT)
         return Response(CampaignSerializer(self.get_queryset().get(pk=campaign.pk)).data)
 
 

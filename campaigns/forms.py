@@ -237,12 +237,19 @@ class MoveForm(forms.Form):
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
 
 
+def review_words(changed_fields) -> list[str]:
+    """The changed fields IC would want to see again, in the edit page's words ("Go-live", "Details")."""
+    return [
+        str(CampaignForm.base_fields[name].label or name).capitalize()
+        for name in changed_fields
+        if name not in Campaign.REVIEW_FREE_FIELDS
+    ]
+
+
 class CampaignEditor:
     """The three parts of the campaign page form, validated together and saved all or nothing."""
 
     WRITABLE = [name for name in CampaignForm.Meta.fields if name != "teams"]
-    # Marketing's own bookkeeping: changing these after approval does not need IC to look again.
-    REVIEW_FREE = {"external_channels"}
 
     def __init__(self, request, campaign: Campaign | None = None):
         data = request.POST if request.method == "POST" else None
@@ -280,11 +287,7 @@ class CampaignEditor:
 
     def _changed_words(self, changed_fields: list[str]) -> list[str]:
         """What this save changes that IC would want to see again, in words ("Go-live", "Audiences")."""
-        words = [
-            str(self.form.fields[name].label or name).capitalize()
-            for name in changed_fields
-            if name not in self.REVIEW_FREE
-        ]
+        words = review_words(changed_fields)
         if self.form.cleaned_data["key_messages"] != self.campaign.ordered_key_messages():
             words.append("Key messages")
         if self.impacts.has_changed():

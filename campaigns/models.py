@@ -232,6 +232,9 @@ class Campaign(models.Model):
         self._change_reason = f"Status → {self.Status(target).label}" + (f": {comment}" if comment else "")
         self.save(update_fields=fields)
 
+    # Marketing's own bookkeeping: changing these after approval does not need IC to look again.
+    REVIEW_FREE_FIELDS = frozenset({"external_channels", "teams"})
+
     def changes_go_back_to_review(self, user) -> bool:
         """Whether this person's changes send the campaign back to IC: marketing changing an approved one."""
         return self.status == self.Status.APPROVED and not roles.is_ic(user)

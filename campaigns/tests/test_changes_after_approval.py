@@ -60,3 +60,25 @@ def test_unchanged_save_keeps_the_campaign_approved(client_for, marketing, appro
 def test_ic_editing_an_approved_campaign_keeps_it_approved(client_for, ic, approved):
     _edit(client_for(ic), approved, details="IC tightened the wording.")
     assert approved.status == Campaign.Status.APPROVED
+
+
+def test_marketing_changing_approved_go_live_through_the_api_sends_it_back_for_review(
+    client_for, marketing, approved
+):
+    url = f"/api/v1/campaigns/{approved.pk}/"
+    new_go_live = (approved.go_live_at + timedelta(days=2)).isoformat()
+    response = client_for(marketing).patch(url, {"go_live_at": new_go_live}, content_type="application/json")
+    assert response.status_code == 200
+    approved.refresh_from_db()
+    assert approved.status == Campaign.Status.SUBMITTED
+    assert any("Go-live" in reason and "back to IC for review" in reason for reason in _reasons(approved))
+
+
+def test_marketing_changing_only_channels_through_the_api_keeps_it_approved(client_for, marketing, approved):
+    url = f"/api/v1/campaigns/{approved.pk}/"
+    response = client_for(marketing).patch(
+        url, {"external_channels": ["press"]}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    approved.refresh_from_db()
+    assert approved.status == Campaign.Status.APPROVED

@@ -164,3 +164,23 @@ def test_resume_follows_the_overdue_rule_for_an_interrupted_stage(client_for, ic
     assert "Sends now: Briefing invitation to 1 person, in-app and email" in page
     assert "Skipped: the rest of Early warning" in page
     assert "the rest of Early warning: 1 email" not in page
+
+
+def test_approving_through_the_api_with_an_overdue_early_warning_answers_409_and_changes_nothing(
+    client_for, ic, submitted, employee, at_now
+):
+    url = reverse("campaign-move", args=[submitted.pk])
+    response = client_for(ic).post(url, {"status": "approved"}, content_type="application/json")
+    assert response.status_code == 409
+    assert response.json()["sends_now"] == ["Early warning to 1 person, in-app and email"]
+    submitted.refresh_from_db()
+    assert submitted.status == Campaign.Status.SUBMITTED
+
+
+def test_approving_through_the_api_with_confirm_approves(client_for, ic, submitted, employee, at_now):
+    url = reverse("campaign-move", args=[submitted.pk])
+    response = client_for(ic).post(
+        url, {"status": "approved", "confirm": True}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == Campaign.Status.APPROVED
