@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     # (tests/test_architecture.py fails the build otherwise; README "Architecture").
     "core",
     "people",
+    "identity",
     "campaigns",
     "rollout",
     "explainers",

@@ -1,6 +1,6 @@
 """The apps depend one way: each may import only from the apps listed before it in INSTALLED_APPS.
 
-core ← people ← campaigns ← rollout ← explainers ← briefings ← planning. A lower app that must
+core ← people ← identity ← campaigns ← rollout ← explainers ← briefings ← planning. A lower app that must
 show something of a higher one offers a registry (core.navigation, core.panels, explainers.faq,
 rollout.composer's attachment providers, campaigns.warnings) that the higher app fills in its
 AppConfig.ready(). Migrations and tests are history and wiring, not dependencies, so they are left out.
@@ -43,7 +43,7 @@ def upward_imports() -> list[str]:
 def test_the_apps_are_listed_lowest_first_and_cover_every_app_folder():
     folders = {p.parent.name for p in ROOT.glob("*/apps.py")}
     assert set(APPS) == folders
-    assert APPS == ["core", "people", "campaigns", "rollout", "explainers", "briefings", "planning"]
+    assert APPS == ["core", "people", "identity", "campaigns", "rollout", "explainers", "briefings", "planning"]
 
 
 def test_no_app_imports_from_an_app_above_it():
