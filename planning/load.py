@@ -97,10 +97,6 @@ class HeatRow:
     cap: int
     cells: list[HeatCell]
 
-    @property
-    def weeks_over(self) -> int:
-        return sum(1 for c in self.cells if c.is_over)
-
 
 def weeks_around(now: datetime, tz: tzinfo, before: int = 4, after: int = 12) -> list[date]:
     this_monday = week_start(now, tz)
