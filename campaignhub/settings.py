@@ -253,6 +253,62 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Name the username and address in the audit line (axes masks both by default); passwords stay masked.
 AXES_SENSITIVE_PARAMETERS = []
+
+# --- Single sign-on (OpenID Connect; identity/oidc.py, README "Single sign-on") ----------------
+# Off unless OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set: then the sign-in page offers
+# "Sign in with OIDC_PROVIDER_NAME". The endpoints are given explicitly (no network call at start;
+# `manage.py oidc_discover ISSUER` prints them from the provider's discovery document).
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_ENABLED = bool(OIDC_ISSUER or OIDC_RP_CLIENT_ID or OIDC_RP_CLIENT_SECRET)
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="your company account")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_JWKS_URI", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_USERINFO_ENDPOINT", default="")  # optional: ID-token claims suffice
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
+OIDC_CREATE_UNKNOWN = _bool("OIDC_CREATE_UNKNOWN", default=False)
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = _int("OIDC_TIMEOUT_SECONDS", default=10)
+OIDC_CLOCK_SKEW_SECONDS = _int("OIDC_CLOCK_SKEW_SECONDS", default=60)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+if OIDC_ENABLED:
+    _oidc_missing = [
+        name
+        for name, value in (
+            ("OIDC_ISSUER", OIDC_ISSUER),
+            ("OIDC_CLIENT_ID", OIDC_RP_CLIENT_ID),
+            ("OIDC_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),
+            ("OIDC_AUTHORIZATION_ENDPOINT", OIDC_OP_AUTHORIZATION_ENDPOINT),
+            ("OIDC_TOKEN_ENDPOINT", OIDC_OP_TOKEN_ENDPOINT),
+            ("OIDC_JWKS_URI", OIDC_OP_JWKS_ENDPOINT),
+        )
+        if not value
+    ]
+    if _oidc_missing:
+        raise ImproperlyConfigured(
+            f"Single sign-on needs {', '.join(_oidc_missing)} as well "
+            "(`manage.py oidc_discover ISSUER` prints the endpoints)."
+        )
+    # Asymmetric only: the ID token's signature is checked against the provider's published keys.
+    if OIDC_RP_SIGN_ALGO not in (
+        "RS256",
+        "RS384",
+        "RS512",
+        "PS256",
+        "PS384",
+        "PS512",
+        "ES256",
+        "ES384",
+        "ES512",
+    ):
+        raise ImproperlyConfigured(
+            f"OIDC_SIGN_ALGO must be an RS, PS or ES algorithm, not {OIDC_RP_SIGN_ALGO!r}."
+        )
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "identity.oidc.OIDCBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

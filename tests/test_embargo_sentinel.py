@@ -159,6 +159,12 @@ def api_pages(world: World):
         yield from urls(("audience-detail", audience))
 
 
+@employee_urls
+def sign_in_pages(world: World):
+    """Single sign-on (identity/oidc.py): off in this test, so both answer 404 and show nothing."""
+    yield from urls(("oidc_authentication_init",), ("oidc_authentication_callback",))
+
+
 # Routes employees never reach by design (prefixes of Django's `route` strings) ...
 EXCUSED_PREFIXES = ("admin/", "accounts/", "api/schema/", "api/docs/", "static/")
 # ... and POST-only actions, which return no content of their own (their page tests cover them).
