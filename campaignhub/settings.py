@@ -251,8 +251,9 @@ AXES_RESET_ON_SUCCESS = True
 # A failure during the lockout does not restart it: the wait the page promises holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Name the username and address in the audit line (axes masks both by default); passwords stay masked.
-AXES_SENSITIVE_PARAMETERS = []
+# Name the username and address in the audit line (axes masks both by default); passwords stay masked,
+# and so do the single-use secrets of the other sign-in paths (an SSO callback's code and state).
+AXES_SENSITIVE_PARAMETERS = ["code", "state", "token"]
 
 # --- Single sign-on (OpenID Connect; identity/oidc.py, README "Single sign-on") ----------------
 # Off unless OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set: then the sign-in page offers
