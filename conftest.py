@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -14,6 +15,14 @@ from people import roles
 from people.models import Audience, EmployeeProfile, MarcomTeam
 
 PASSWORD = "campaignhub-test"
+
+
+def pytest_configure(config):
+    """The SQLite test database (and the filesystem broker) live under var/, which git ignores and
+    settings never create on import: a fresh clone's first `make test` needs it made here."""
+    from django.conf import settings
+
+    Path(settings.VAR_DIR).mkdir(exist_ok=True)
 
 
 def pytest_sessionfinish(session, exitstatus):
