@@ -43,7 +43,16 @@ def upward_imports() -> list[str]:
 def test_the_apps_are_listed_lowest_first_and_cover_every_app_folder():
     folders = {p.parent.name for p in ROOT.glob("*/apps.py")}
     assert set(APPS) == folders
-    assert APPS == ["core", "people", "identity", "campaigns", "rollout", "explainers", "briefings", "planning"]
+    assert APPS == [
+        "core",
+        "people",
+        "identity",
+        "campaigns",
+        "rollout",
+        "explainers",
+        "briefings",
+        "planning",
+    ]
 
 
 def test_no_app_imports_from_an_app_above_it():
