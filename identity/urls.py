@@ -1,3 +1,12 @@
 """Sign-in paths beside Django's own /accounts/ views, the account page and SCIM (CONTRACT: /account/, /scim/v2/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from identity import link_views
+
+urlpatterns: list = [
+    # --- Emailed sign-in links ------------------------------------------------------
+    path("accounts/login/link/", link_views.request_link, name="signin_link_request"),
+    path("accounts/login/link/sent/", link_views.link_sent, name="signin_link_sent"),
+    path("accounts/login/link/<str:token>/", link_views.use_link, name="signin_link"),
+]
