@@ -159,6 +159,17 @@ def api_pages(world: World):
         yield from urls(("audience-detail", audience))
 
 
+@employee_urls
+def identity_pages(world: World):
+    yield from urls(
+        ("account",),
+        ("signin_link_request",),
+        ("signin_link_sent",),
+        ("signin_link", "not-a-real-token"),
+        ("password_reset",),
+    )
+
+
 # Routes employees never reach by design (prefixes of Django's `route` strings) ...
 EXCUSED_PREFIXES = ("admin/", "accounts/", "api/schema/", "api/docs/", "static/")
 # ... and POST-only actions, which return no content of their own (their page tests cover them).
