@@ -317,6 +317,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Emailed sign-in links and password reset (identity/links.py) -----------------------------
+# A link works once, within SIGN_IN_LINK_MINUTES. Asking for sign-in or reset emails is limited per
+# address and per client address within that same window (Django's cache counts).
+AUTHENTICATION_BACKENDS += ["identity.links.SignInLinkBackend"]  # after axes' backend: lockouts apply
+SIGN_IN_LINK_MINUTES = _int("SIGN_IN_LINK_MINUTES", default=15)
+SIGN_IN_EMAILS_PER_ADDRESS = _int("SIGN_IN_EMAILS_PER_ADDRESS", default=5)
+SIGN_IN_EMAILS_PER_CLIENT = _int("SIGN_IN_EMAILS_PER_CLIENT", default=50)
+if min(SIGN_IN_LINK_MINUTES, SIGN_IN_EMAILS_PER_ADDRESS, SIGN_IN_EMAILS_PER_CLIENT) < 1:
+    raise ImproperlyConfigured(
+        "SIGN_IN_LINK_MINUTES, SIGN_IN_EMAILS_PER_ADDRESS and SIGN_IN_EMAILS_PER_CLIENT must be at least 1."
+    )
+
 # --- Static and uploaded files ---------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

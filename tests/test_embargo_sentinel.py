@@ -165,6 +165,17 @@ def sign_in_pages(world: World):
     yield from urls(("oidc_authentication_init",), ("oidc_authentication_callback",))
 
 
+@employee_urls
+def identity_pages(world: World):
+    yield from urls(
+        ("account",),
+        ("signin_link_request",),
+        ("signin_link_sent",),
+        ("signin_link", "not-a-real-token"),
+        ("password_reset",),
+    )
+
+
 # Routes employees never reach by design (prefixes of Django's `route` strings) ...
 EXCUSED_PREFIXES = ("admin/", "accounts/", "api/schema/", "api/docs/", "static/")
 # ... and POST-only actions, which return no content of their own (their page tests cover them).

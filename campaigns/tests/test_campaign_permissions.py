@@ -38,6 +38,7 @@ PAGES = {
     "close": ("post", "/campaigns/{pk}/close/", "live", "closed"),
     "cancel": ("post", "/campaigns/{pk}/cancel/", "draft", "cancelled"),
     "asset_delete": ("post", "/campaigns/{pk}/assets/{asset}/delete/", None, None),
+    "account": ("get", "/account/", None, None),  # everyone's own settings (identity)
 }
 
 # fmt: off
@@ -54,6 +55,7 @@ MATRIX = {
     "close":        (LOGIN,    NO,      NO,       NO,   NO,       NO,        OK, OK),
     "cancel":       (LOGIN,    NO,      NO,       OK,   NO,       NO,        OK, OK),
     "asset_delete": (LOGIN,    NO,      NO,       OK,   OK,       NO,        OK, OK),
+    "account":      (LOGIN,    OK,      OK,       OK,   OK,       OK,        OK, OK),
 }
 # fmt: on
 

@@ -11,13 +11,18 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from campaigns.models import Campaign, KeyMessage
 from conftest import add_impact, make_campaign
 from explainers.models import Explainer
 from explainers.tests.conftest import deliver, make_stage
+from identity.models import SignInLink
 from tests.browser.conftest import BROWSER, SCREENSHOTS, axe_problems, sign_in
 
 pytestmark = BROWSER
@@ -88,6 +93,26 @@ def named(username: str, name: str, *args) -> list[tuple[str, str]]:
     return [(username, reverse(name, args=args))]
 
 
+def sign_in_pages() -> list[tuple[str | None, str]]:
+    """The emailed sign-in link, password reset and account pages (identity)."""
+    emma = User.objects.get(username="emma")
+    _, token = SignInLink.issue(emma)
+    reset = [urlsafe_base64_encode(force_bytes(emma.pk)), default_token_generator.make_token(emma)]
+    return [
+        *named(None, "signin_link_request"),
+        *named(None, "signin_link_sent"),
+        *named(None, "signin_link", token),
+        *named(None, "signin_link", "not-a-real-token"),
+        *named(None, "password_reset"),
+        *named(None, "password_reset_done"),
+        *named(None, "password_reset_confirm", *reset),  # redirects to the new-password form
+        *named(None, "password_reset_confirm", "bad", "link"),
+        *named(None, "password_reset_complete"),
+        *named("emma", "account"),
+        *named("emma", "password_change"),
+    ]
+
+
 def pages_for(site) -> list[tuple[str | None, str]]:
     up, live = site["upcoming"], site["live"]
     audience = live.impacts.first().audience_id
@@ -95,6 +120,7 @@ def pages_for(site) -> list[tuple[str | None, str]]:
     briefing = site.get("briefing")
     pages = [
         (None, "/accounts/login/"),
+        *sign_in_pages(),
         ("emma", "/"),
         ("emma", "/inbox/"),
         ("emma", f"/inbox/{site['warning'].pk}/"),
@@ -163,7 +189,8 @@ HEADING_PROBLEMS = """() => {
 def page_problems(page) -> list[str]:
     problems = axe_problems(page)
     problems += [f"{page.url}: {p}" for p in page.evaluate(HEADING_PROBLEMS)]
-    for selector in ("header", "nav", "main", "footer") if "/accounts/login/" not in page.url else ("main",):
+    # Signed-out pages (/accounts/...) have no menu: only <main> is required there.
+    for selector in ("header", "nav", "main", "footer") if "/accounts/" not in page.url else ("main",):
         if page.locator(selector).count() == 0:
             problems.append(f"{page.url}: no <{selector}> landmark")
     return problems
@@ -208,7 +235,8 @@ def test_skip_link_is_first_and_moves_focus_to_main(page, live_server, site):
 def test_focus_is_visible_on_links_buttons_and_fields(page, live_server, site):
     page.goto(live_server.url + "/accounts/login/")
     seen = []
-    for _ in range(6):
+    # Round the whole page once (it has several forms: password, sign-in link): every stop is checked.
+    for _ in range(12):
         page.keyboard.press("Tab")
         tag, outline, width = page.evaluate(
             "(() => { const e = document.activeElement, s = getComputedStyle(e);"

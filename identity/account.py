@@ -1,0 +1,65 @@
+"""The account page (CONTRACT /account/): a person's own time zone and how announcements reach them."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from core.time_zones import time_zone_names
+from people.models import EmployeeProfile
+
+IN_APP_ONLY = "in_app"
+IN_APP_AND_EMAIL = "in_app_and_email"
+# What each answer stores in EmployeeProfile.preferred_channels (rollout.dispatch.channels_for reads
+# it): empty means every channel a stage uses, the common case the dispatch fan-out skips decoding.
+CHANNELS = {IN_APP_ONLY: [EmployeeProfile.Channel.IN_APP.value], IN_APP_AND_EMAIL: []}
+
+
+def sorted_zones() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(time_zone_names())]
+
+
+class AccountForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        choices=sorted_zones,
+        help_text="Times on every page and in emails are shown in it.",
+    )
+    announcements = forms.ChoiceField(
+        label="How announcements reach you",
+        choices=[(IN_APP_AND_EMAIL, "In CampaignHub and by email"), (IN_APP_ONLY, "In CampaignHub only")],
+        widget=forms.RadioSelect,
+    )
+
+    @staticmethod
+    def initial_for(profile: EmployeeProfile) -> dict:
+        wants_email = (
+            not profile.preferred_channels or EmployeeProfile.Channel.EMAIL in profile.preferred_channels
+        )
+        return {
+            "time_zone": profile.time_zone or settings.TIME_ZONE,
+            "announcements": IN_APP_AND_EMAIL if wants_email else IN_APP_ONLY,
+        }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    """Edits only the signed-in person's own profile (made on first save if they have none)."""
+    profile = EmployeeProfile.objects.filter(user=request.user).first() or EmployeeProfile(user=request.user)
+    form = AccountForm(request.POST or None, initial=AccountForm.initial_for(profile))
+    if request.method == "POST" and form.is_valid():
+        profile.time_zone = form.cleaned_data["time_zone"]
+        profile.preferred_channels = CHANNELS[form.cleaned_data["announcements"]]
+        if profile.pk is None:
+            profile.save()
+        else:
+            profile.save(update_fields=["time_zone", "preferred_channels"])
+        messages.success(request, "Your account settings are saved.")
+        return redirect("account")
+    return render(request, "identity/account.html", {"form": form, "profile": profile})

@@ -1,0 +1,28 @@
+"""Fixtures for sign-in links, password reset and the account page."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counts():
+    """The request limiter counts in Django's cache, which outlives a test in this process."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def link_path_in(message) -> str:
+    """The path of the one sign-in (or reset) link in an email's plain-text body."""
+    urls = re.findall(r"https?://\S+", message.body)
+    assert len(urls) == 1, message.body
+    return urlparse(urls[0]).path
+
+
+def ask_for_link(client, email: str, *, next_url: str = "", address: str = "127.0.0.1"):
+    return client.post("/accounts/login/link/", {"email": email, "next": next_url}, REMOTE_ADDR=address)
