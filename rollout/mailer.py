@@ -34,6 +34,7 @@ TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 # a pause stops mail in flight within a few messages or about a second, for one indexed query.
 PAUSE_CHECK_EVERY = 5  # messages
 PAUSE_CHECK_SECONDS = 1.0
+DEACTIVATED = "Not sent: the person was deactivated before it went out."
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -119,6 +120,12 @@ def send_email_chunk(delivery_ids: list[int], now: datetime | None = None) -> in
     """Send one chunk of email deliveries over one connection; returns how many the server accepted."""
     now = now or timezone.now()
     with transaction.atomic():
+        # Someone deactivated since their row was made (SCIM, the admin) gets nothing more; the row says why.
+        Delivery.objects.filter(
+            pk__in=delivery_ids, status=Delivery.Status.PENDING, recipient__is_active=False
+        ).update(
+            status=Delivery.Status.CANCELLED, claimed_at=None, next_attempt_at=None, last_error=DEACTIVATED
+        )
         claimed = list(
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(
