@@ -24,6 +24,7 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import validate_email
@@ -41,6 +42,7 @@ from scim2_filter_parser.parser import SCIMParserError
 from core.time_zones import time_zone_names
 from identity import models
 from identity.scim_schema import EMPLOYEE, ENTERPRISE
+from people import roles
 from people.models import Audience, EmployeeProfile
 
 User = get_user_model()
@@ -316,9 +318,12 @@ class ScimUserAdapter(SCIMUser):
         for field in ("role", "time_zone", "department", "team", "location", "manager"):
             setattr(profile, field, values[field])
         with transaction.atomic():
-            if user.pk is None:
+            is_new = user.pk is None
+            if is_new:
                 user.set_unusable_password()  # they sign in through the provider or an emailed link
             user.save()
+            if is_new:  # the Employee role, as import_employees gives
+                user.groups.add(Group.objects.get(name=roles.EMPLOYEE))
             profile.user = user
             profile.save()
             self.link, _ = models.ScimUser.objects.update_or_create(

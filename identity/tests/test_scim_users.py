@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 
 from conftest import PASSWORD, make_user
 from identity.tests.scim_helpers import EMPLOYEE, ENTERPRISE, assert_scim_error, new_user
+from people import roles
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,7 @@ def test_it_creates_an_employee_with_their_profile(scim):
     assert (user.username, user.first_name, user.last_name) == ("ada.lovelace@example.com", "Ada", "Lovelace")
     assert user.email == "ada.lovelace@example.com"
     assert user.is_active
+    assert roles.primary_role(user) == roles.EMPLOYEE
     assert not user.has_usable_password()  # they sign in through the provider or an emailed link
     assert (user.profile.department, user.profile.team, user.profile.location) == ("Sales", "North", "London")
     assert (user.profile.role, user.profile.time_zone) == ("Analyst", "Europe/London")
