@@ -328,6 +328,36 @@ if min(SIGN_IN_LINK_MINUTES, SIGN_IN_EMAILS_PER_ADDRESS, SIGN_IN_EMAILS_PER_CLIE
     raise ImproperlyConfigured(
         "SIGN_IN_LINK_MINUTES, SIGN_IN_EMAILS_PER_ADDRESS and SIGN_IN_EMAILS_PER_CLIENT must be at least 1."
     )
+# --- SCIM 2.0 provisioning (identity/scim.py; README "Provisioning with SCIM") ------------------
+# The identity provider presents a bearer token: SCIM_TOKEN from the environment, or one an admin
+# issues in the Django admin (Identity > SCIM tokens; only its SHA-256 is stored). Unset and no
+# admin token: /scim/v2/ answers 401 to everyone.
+SCIM_TOKEN = env.str("SCIM_TOKEN", default="")
+if SCIM_TOKEN and len(SCIM_TOKEN) < 32:
+    raise ImproperlyConfigured(
+        f"SCIM_TOKEN must be at least 32 characters (it has {len(SCIM_TOKEN)}); "
+        "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
+SCIM_SERVICE_PROVIDER = {
+    "BASE_LOCATION_GETTER": "identity.scim_schema.site_url",  # meta.location links start at SITE_URL
+    "AUTH_CHECK_MIDDLEWARE": "identity.scim_auth.ScimBearerTokenCheck",
+    "USER_ADAPTER": "identity.scim.ScimUserAdapter",
+    "USER_FILTER_PARSER": "identity.scim_schema.UserFilter",
+    "GROUP_MODEL": "identity.models.ScimGroup",
+    "GROUP_ADAPTER": "identity.scim.ScimGroupAdapter",
+    "GROUP_FILTER_PARSER": "identity.scim_schema.GroupFilter",
+    "SERVICE_PROVIDER_CONFIG_MODEL": "identity.scim.ServiceProviderConfig",
+    "SCHEMAS_GETTER": "identity.scim_schema.all_schemas",
+    "WWW_AUTHENTICATE_HEADER": 'Bearer realm="CampaignHub SCIM"',
+    "AUTHENTICATION_SCHEMES": [
+        {
+            "type": "oauthbearertoken",
+            "name": "Bearer token",
+            "description": "Authorization: Bearer <SCIM_TOKEN or a token issued in the Django admin>",
+            "primary": True,
+        }
+    ],
+}
 
 # --- Static and uploaded files ---------------------------------------------------------------
 STATIC_URL = "static/"

@@ -34,6 +34,7 @@ TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 # a pause stops mail in flight within a few messages or about a second, for one indexed query.
 PAUSE_CHECK_EVERY = 5  # messages
 PAUSE_CHECK_SECONDS = 1.0
+DEACTIVATED = "Not sent: the person was deactivated before it went out."
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -119,7 +120,7 @@ def send_email_chunk(delivery_ids: list[int], now: datetime | None = None) -> in
     """Send one chunk of email deliveries over one connection; returns how many the server accepted."""
     now = now or timezone.now()
     with transaction.atomic():
-        claimed = list(
+        rows = list(
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(
                 pk__in=delivery_ids,
@@ -128,8 +129,17 @@ def send_email_chunk(delivery_ids: list[int], now: datetime | None = None) -> in
                 stage__campaign__status__in=RUNNING,
                 stage__campaign__paused_at__isnull=True,
             )
-            .values_list("pk", flat=True)
+            .values_list("pk", "recipient__is_active")
         )
+        claimed = [pk for pk, is_active in rows if is_active]
+        if gone := [pk for pk, is_active in rows if not is_active]:
+            # Deactivated since the row was made (SCIM, the admin): nothing more goes out; the row says why.
+            Delivery.objects.filter(pk__in=gone).update(
+                status=Delivery.Status.CANCELLED,
+                claimed_at=None,
+                next_attempt_at=None,
+                last_error=DEACTIVATED,
+            )
         Delivery.objects.filter(pk__in=claimed).update(status=Delivery.Status.SENDING, claimed_at=now)
         if len(claimed) < len(delivery_ids):
             # Queued before a pause: unclaim them, so the resume queues them at once, not when stale.

@@ -176,6 +176,19 @@ def identity_pages(world: World):
     )
 
 
+@employee_urls
+def scim_pages(world: World):
+    """Machine endpoints for the identity provider: a session gets 401; with the token, only people and groups."""
+    audience = world.campaign.impacts.values_list("audience_id", flat=True).first()
+    recipient = world.deliveries[0].recipient_id if world.deliveries else 1
+    yield from urls(("scim:root",), ("scim:search",), ("scim:me",), ("scim:bulk",))
+    yield from urls(("scim:users",), ("scim:users", recipient), ("scim:users-search",))
+    yield from urls(("scim:groups",), ("scim:groups", audience), ("scim:groups-search",))
+    yield from urls(("scim:service-provider-config",), ("scim:resource-types",), ("scim:schemas",))
+    yield reverse("scim:resource-types", kwargs={"uuid": "User"})
+    yield reverse("scim:schemas", kwargs={"uuid": "urn:ietf:params:scim:schemas:core:2.0:User"})
+
+
 # Routes employees never reach by design (prefixes of Django's `route` strings) ...
 EXCUSED_PREFIXES = ("admin/", "accounts/", "api/schema/", "api/docs/", "static/")
 # ... and POST-only actions, which return no content of their own (their page tests cover them).
@@ -384,6 +397,21 @@ def test_sentinel_reaches_the_employee_after_embargo(client, world, employee):
     assert f"/campaigns/{world.campaign.pk}/assets/{poster.pk}/file" in shown  # shown on the explainer
     moved = Delivery.objects.get(stage=world.extra["moved_stage"])
     assert f"/inbox/{moved.pk}/" in shown  # {{ details }} renders once the embargo lifts
+
+
+def test_scim_never_serves_campaign_content_even_with_its_token(client, world, employee, settings):
+    """SCIM is for the identity provider: people and groups only, with or without a session beside it."""
+    settings.SCIM_TOKEN = "sentinel-scim-token-0123456789abcdefghij"
+    client.force_login(employee)
+    scim = [url for url in all_urls(world) if url.startswith("/scim/")]
+    bodies = {}
+    for url in scim:
+        response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {settings.SCIM_TOKEN}")
+        assert response.status_code < 500 or response.status_code == 501, (url, response.status_code)
+        bodies[url] = response.content.decode()  # 501: not offered (/, .search, Me, Bulk; RFC 7644 §3.2)
+    assert len(scim) > 10
+    assert "emma" in bodies[reverse("scim:users")]  # the token did open it
+    assert [url for url, body in bodies.items() if SENTINEL in body or "Sentinel Savings" in body] == []
 
 
 def _routes(patterns, prefix=""):

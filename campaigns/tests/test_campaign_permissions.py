@@ -1,7 +1,8 @@
 """Who may do what on the campaign pages: each role by each page, as a table.
 
 OK means the page answers (200) or the action is done (redirect back to the campaign);
-403 means refused; LOGIN means sent to sign in. Mia owns the campaign and her Content team is on it;
+403 means refused; LOGIN means sent to sign in; TOKEN (401) means only a bearer token opens it
+(SCIM, for the identity provider: no session, whatever its role). Mia owns the campaign and her Content team is on it;
 Tess is on the Content team; Omar is on Events.
 """
 
@@ -13,7 +14,7 @@ from campaigns.models import Asset, Campaign
 
 pytestmark = pytest.mark.django_db
 
-OK, NO, LOGIN = "ok", 403, "login"
+OK, NO, LOGIN, TOKEN = "ok", 403, "login", 401
 ROLES = ("anonymous", "employee", "presenter", "owner", "same_team", "other_team", "ic", "superuser")
 PERSONA = {
     "employee": "employee",
@@ -39,6 +40,9 @@ PAGES = {
     "cancel": ("post", "/campaigns/{pk}/cancel/", "draft", "cancelled"),
     "asset_delete": ("post", "/campaigns/{pk}/assets/{asset}/delete/", None, None),
     "account": ("get", "/account/", None, None),  # everyone's own settings (identity)
+    "scim_users": ("get", "/scim/v2/Users", None, None),
+    "scim_create": ("post", "/scim/v2/Users", None, None),
+    "scim_groups": ("get", "/scim/v2/Groups", None, None),
 }
 
 # fmt: off
@@ -56,6 +60,9 @@ MATRIX = {
     "cancel":       (LOGIN,    NO,      NO,       OK,   NO,       NO,        OK, OK),
     "asset_delete": (LOGIN,    NO,      NO,       OK,   OK,       NO,        OK, OK),
     "account":      (LOGIN,    OK,      OK,       OK,   OK,       OK,        OK, OK),
+    "scim_users":   (TOKEN,    TOKEN,   TOKEN,    TOKEN, TOKEN,   TOKEN,     TOKEN, TOKEN),
+    "scim_create":  (TOKEN,    TOKEN,   TOKEN,    TOKEN, TOKEN,   TOKEN,     TOKEN, TOKEN),
+    "scim_groups":  (TOKEN,    TOKEN,   TOKEN,    TOKEN, TOKEN,   TOKEN,     TOKEN, TOKEN),
 }
 # fmt: on
 
@@ -79,7 +86,10 @@ def test_permission_matrix(request, client, team_campaign, page, role, expected)
     response = getattr(client, method)(url, {"comment": "Needs work"} if method == "post" else None)
 
     campaign.refresh_from_db()
-    if expected == LOGIN:
+    if expected == TOKEN:
+        assert response.status_code == 401
+        assert response.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+    elif expected == LOGIN:
         assert response.status_code == 302
         assert response.url.startswith("/accounts/login/")
     elif expected == NO:

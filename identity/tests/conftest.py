@@ -1,4 +1,4 @@
-"""Fixtures for sign-in links, password reset and the account page."""
+"""identity's test fixtures: sign-in links, password reset, the account page; SCIM's live in scim_helpers."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from urllib.parse import urlparse
 
 import pytest
 from django.core.cache import cache
+
+from identity.tests.scim_helpers import scim  # noqa: F401  (SCIM: the bearer-token client)
 
 
 @pytest.fixture(autouse=True)
