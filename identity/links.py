@@ -43,18 +43,21 @@ def client_address(request: HttpRequest) -> str:
 def within_limit(scope: str, email: str, request: HttpRequest) -> bool:
     """Count one request for emails of this `scope` to `email` from this client; False once over a limit."""
     window = settings.SIGN_IN_LINK_MINUTES * 60
+    # The window is in the key (fixed windows by our clock, not the cache's), so every cache backend
+    # (Redis, local memory) agrees on when a window ends; the timeout only cleans up.
+    period = int(timezone.now().timestamp()) // window
     address_key = hashlib.sha256(email.strip().lower().encode()).hexdigest()
     limits = [
-        (f"identity:{scope}:email:{address_key}", settings.SIGN_IN_EMAILS_PER_ADDRESS),
-        (f"identity:{scope}:ip:{client_address(request)}", settings.SIGN_IN_EMAILS_PER_CLIENT),
+        (f"identity:{scope}:email:{address_key}:{period}", settings.SIGN_IN_EMAILS_PER_ADDRESS),
+        (f"identity:{scope}:ip:{client_address(request)}:{period}", settings.SIGN_IN_EMAILS_PER_CLIENT),
     ]
     allowed = True
     for key, limit in limits:
-        cache.add(key, 0, timeout=window)  # starts the window; no-op while it runs
+        cache.add(key, 0, timeout=window * 2)  # starts the window's count; no-op while it runs
         try:
             count = cache.incr(key)
-        except ValueError:  # the window ended between add and incr
-            cache.set(key, 1, timeout=window)
+        except ValueError:  # cleaned up between add and incr
+            cache.set(key, 1, timeout=window * 2)
             count = 1
         allowed = allowed and count <= limit
     if not allowed:

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import re
+import uuid
 from urllib.parse import urlparse
 
 import pytest
-from django.core.cache import cache
 
 from identity.tests.scim_helpers import scim  # noqa: F401  (SCIM: the bearer-token client)
 
 
 @pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    """The request limiter counts in Django's cache, which outlives a test in this process."""
-    cache.clear()
-    yield
-    cache.clear()
+def fresh_throttle_counts(settings):
+    """The request limiter counts in Django's cache (Redis in CI, shared with the broker): each test
+    gets keys of its own through a prefix, instead of a flush that would empty the broker too."""
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
 
 
 def link_path_in(message) -> str:
