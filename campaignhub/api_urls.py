@@ -16,4 +16,8 @@ from explainers.api import register as register_employee  # noqa: E402
 
 register_employee(router)
 
+from workplan.api import register as register_workplan  # noqa: E402
+
+register_workplan(router)
+
 urlpatterns = router.urls

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "rollout",
     "explainers",
     "briefings",
+    "workplan",
     "planning",
 ]
 
