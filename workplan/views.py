@@ -144,6 +144,8 @@ def deliverable_edit(request: HttpRequest, pk: int, deliverable_pk: int) -> Http
     campaign = _get_campaign_for_user(request, pk, edit=request.method == "POST")
     deliverable = _get_deliverable_for_user(request, campaign, deliverable_pk)
     if not deliverable.workstream.can_edit(request.user) or not campaign.is_editable:
+        if request.method == "POST":
+            raise PermissionDenied("Only the team that owns this workstream may change it.")
         return render(
             request, "workplan/deliverable_detail.html", {"campaign": campaign, "deliverable": deliverable}
         )
