@@ -1,5 +1,6 @@
 """The weekly digest: on Monday from 08:00 in each person's own zone, IC and the owners of campaigns
-going live in the next two weeks get those go-lives with their readiness, and audiences over cap.
+going live in the next two weeks get those go-lives with their readiness, and audiences over cap;
+owners of workplan deliverables due in the next two weeks (or overdue) get those.
 
 Beat ticks hourly; the Monday (in the person's zone) is the period lock, taken with a compare-and-set
 before sending, so two ticks or two workers never send one person two digests for a week.
@@ -23,6 +24,7 @@ from people.models import user_zone
 from planning import load
 from planning.models import DigestLog
 from planning.readiness import readiness_for
+from workplan.models import Deliverable
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +43,11 @@ def digest_monday(user, now: datetime) -> date | None:
 def recipients(now: datetime) -> list:
     User = get_user_model()
     owners = Campaign.objects.upcoming(now).filter(go_live_at__lt=now + HORIZON).values("owner_id")
+    doers = Deliverable.objects.open().filter(due_at__lt=now + HORIZON).values("owner_id")
     return list(
         User.objects.filter(
-            Q(is_superuser=True) | Q(groups__name=roles.IC) | Q(pk__in=owners), is_active=True
+            Q(is_superuser=True) | Q(groups__name=roles.IC) | Q(pk__in=owners) | Q(pk__in=doers),
+            is_active=True,
         )
         .exclude(email="")
         .select_related("profile")
@@ -63,10 +67,24 @@ def build_digest(user, now: datetime, go_lives: list, over_by_zone: dict) -> dic
     return {
         "user": user,
         "go_lives": visible,
+        "deliverables": deliverables_for(user, now),
+        "now": now,
         "over_cap": over_by_zone[key],
         "site_url": settings.SITE_URL,
         "zone": key,
     }
+
+
+def deliverables_for(user, now: datetime) -> list[Deliverable]:
+    """This person's open deliverables due in the next two weeks or overdue, on campaigns they may see."""
+    return list(
+        Deliverable.objects.visible_to(user)
+        .open()
+        .owned_by(user)
+        .filter(due_at__lt=now + HORIZON)
+        .select_related("workstream__campaign", "workstream__team")
+        .order_by("due_at", "pk")
+    )
 
 
 def send_digest(user, context: dict) -> None:
@@ -102,7 +120,7 @@ def send_due_digests(now: datetime | None = None) -> int:
         if DigestLog.objects.filter(user=user, last_digest_on__lt=monday).update(last_digest_on=monday) != 1:
             continue  # already sent this week (by an earlier tick or another worker)
         context = build_digest(user, now, go_lives, over_by_zone)
-        if not roles.is_ic(user) and not context["go_lives"]:
+        if not roles.is_ic(user) and not context["go_lives"] and not context["deliverables"]:
             continue
         try:
             send_digest(user, context)

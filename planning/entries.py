@@ -1,6 +1,7 @@
 """The dated entries behind the calendar, the load and the warnings, and who may see what of them.
 
-An entry is a rollout stage, a briefing, a comms item or a go-live. A stage's audiences are where
+An entry is a rollout stage, a briefing, a comms item, a go-live or (on the calendar only) a
+workplan deliverable, which never counts in the load. A stage's audiences are where
 it will go: its own, or else its campaign's medium and high impact audiences
 (RolloutStage.target_audiences), so planning counts every announcement the engine sends.
 """
@@ -22,6 +23,7 @@ from core.aggregates import IdList, parse_ids
 from people import roles
 from planning.models import CommsItem
 from rollout.models import Delivery, RolloutStage
+from workplan.models import Deliverable
 
 NO_IDS: frozenset[int] = frozenset()
 
@@ -46,7 +48,7 @@ STAGE_LABELS = {**dict(RolloutStage.Kind.choices), RolloutStage.Kind.GO_LIVE: "G
 class Entry:
     """One dated thing on the calendar: a go-live, a rollout stage, a briefing or a comms item."""
 
-    kind: str  # "go_live", "stage", "briefing", "comms"
+    kind: str  # "go_live", "stage", "briefing", "comms", "deliverable"
     pk: int
     at: datetime
     label: str  # what kind of thing, e.g. "Early warning", "Briefing", "Town hall or event"
@@ -56,6 +58,7 @@ class Entry:
     campaign_id: int | None = None
     ends_at: datetime | None = None
     state: str = ""
+    team_ids: frozenset[int] = NO_IDS  # a deliverable's team and the team it is shared with
 
     @property
     def key(self) -> tuple[str, int]:
@@ -67,7 +70,7 @@ class Entry:
 
     @property
     def counts_in_load(self) -> bool:
-        return self.kind != "go_live"
+        return self.kind not in ("go_live", "deliverable")
 
     @property
     def source_url(self) -> str:
@@ -75,6 +78,8 @@ class Entry:
             return briefing_url(self.pk)
         if self.kind == "comms":
             return pk_url("comms_item_detail", self.pk)
+        if self.kind == "deliverable":
+            return pk_url("workplan", self.campaign_id)
         return pk_url("campaign_detail", self.campaign_id)
 
 
@@ -122,6 +127,7 @@ def collect(
     with_teams: bool = False,
     with_audiences: bool = True,
     with_campaigns: bool = True,
+    with_deliverables: bool = False,
 ) -> Entries:
     """Every entry in [start, end), in a fixed number of queries however many campaigns there are:
     one each for stages, briefings and comms items (each row with its audience ids), then the
@@ -206,6 +212,9 @@ def collect(
             )
         )
 
+    if with_deliverables:
+        items.extend(_deliverable_entries(start, end))
+
     campaign_ids = {e.campaign_id for e in items if e.campaign_id}
     campaigns_qs = Campaign.objects.only(
         "pk", "title", "status", "concept", "go_live_at", "embargo_until", "owner_id", "is_go_live_tentative"
@@ -247,6 +256,31 @@ def collect(
             teams[campaign_id].add(team_id)
     items.sort(key=lambda e: (e.at, e.kind, e.pk))
     return Entries(items, campaigns, teams)
+
+
+def _deliverable_entries(start: datetime, end: datetime) -> list[Entry]:
+    rows = (
+        Deliverable.objects.due_between(start, end)
+        .exclude(workstream__campaign__status=Campaign.Status.CANCELLED)
+        .order_by()
+        .values_list("pk", "workstream__campaign_id", "title", "due_at", "status", "workstream__team_id", "workstream__team__name", "shared_with_id")
+    )  # fmt: skip
+    status_labels = dict(Deliverable.Status.choices)
+    return [
+        Entry(
+            "deliverable",
+            pk,
+            due_at,
+            f"Due ({team_name or 'IC'})",
+            title,
+            NO_IDS,
+            (),
+            campaign_id,
+            state=status_labels.get(status, status),
+            team_ids=frozenset(t for t in (team_id, shared_id) if t),
+        )
+        for pk, campaign_id, title, due_at, status, team_id, team_name, shared_id in rows
+    ]
 
 
 def _through_map_impacts(campaigns) -> dict[int, frozenset[int]]:

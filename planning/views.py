@@ -104,7 +104,10 @@ def _period(view: str, anchor: date) -> tuple[date, date, date, date, str]:
 def _matches(entry: entries.Entry, filters: dict, teams: dict[int, set[int]]) -> bool:
     if filters.get("audience") and filters["audience"].pk not in entry.audience_ids:
         return False
-    if filters.get("team") and (
+    if filters.get("team") and entry.kind == "deliverable":
+        if filters["team"].pk not in entry.team_ids:  # the team doing it, or sharing it
+            return False
+    elif filters.get("team") and (
         not entry.campaign_id or filters["team"].pk not in teams.get(entry.campaign_id, ())
     ):
         return False
@@ -129,6 +132,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         load.local_midnight(after, tz),
         with_teams=True,
         with_audiences=with_audiences,
+        with_deliverables=True,
     )
     viewer = entries.Viewer.for_user(request.user)
     audience_names = dict(Audience.objects.values_list("pk", "name")) if with_audiences else {}
@@ -154,6 +158,8 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     by_day: dict[date, list[entries.Entry]] = defaultdict(list)
     entry_count = 0
     for entry in found.items:
+        if entry.kind == "deliverable" and not viewer.can_open(entry.campaign_id):
+            continue  # a workplan is for the people who may see the campaign, embargo or not
         if _matches(entry, filters, found.campaign_teams):
             by_day[entry.at.astimezone(tz).date()].append(entry)
             entry_count += 1

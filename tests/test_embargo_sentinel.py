@@ -146,6 +146,27 @@ def planning_pages(world: World):
 
 
 @employee_urls
+def workplan_pages(world: World):
+    """The workplan is for marketing and IC only: employees get 403 on every page and API route."""
+    deliverable = world.extra.get("deliverable")
+    if deliverable is None:
+        return
+    c = world.campaign.pk
+    yield from urls(
+        ("workplan", c),
+        ("brief", c),
+        ("brief_edit", c),
+        ("deliverable_add", c),
+        ("deliverable_edit", c, deliverable.pk),
+        ("my_work",),
+        ("workstream-list",),
+        ("workstream-detail", deliverable.workstream_id),
+        ("deliverable-list",),
+        ("deliverable-detail", deliverable.pk),
+    )
+
+
+@employee_urls
 def api_pages(world: World):
     yield "/api/v1/"
     yield "/healthz"
@@ -208,6 +229,7 @@ EXCUSED_PARTS = (
     "/regenerate/",
     "/revoke/",
     "/reset/",
+    "/share/",
     "/pause/",
     "/resume/",
     "/test/",
@@ -253,7 +275,37 @@ def world_with_sentinels(marketing, sales, employee) -> World:
     world = World(campaign=campaign, explainer=explainer, stages=[])
     add_briefing(world, sales, employee)
     add_comms_item(world, sales)
+    add_workplan(world, poster)
     return world
+
+
+def add_workplan(world: World, poster: Asset) -> None:
+    """The brief and a deliverable, the sentinel in every text field, the poster as their creative."""
+    try:
+        brief_model = apps.get_model("workplan", "CampaignBrief")
+    except LookupError:
+        return
+    brief = brief_model.objects.create(
+        campaign=world.campaign,
+        positioning=f"Positioning {SENTINEL}",
+        main_message=f"Message {SENTINEL}",
+        target_customers=f"Customers {SENTINEL}",
+    )
+    brief.creatives.add(poster)
+    brief.objectives.create(description=f"Objective {SENTINEL}", metric=f"Metric {SENTINEL}", target=100)
+    brief.channels.create(kind="paid", name=f"Channel {SENTINEL}", budget_cap=1000, pricing="cpm", rate=5)
+    workstream = apps.get_model("workplan", "Workstream").objects.create(campaign=world.campaign)
+    deliverable = apps.get_model("workplan", "Deliverable").objects.create(
+        workstream=workstream,
+        title=f"Deliverable {SENTINEL}",
+        description=f"Description {SENTINEL}",
+        type="internal_announcement",
+        channel="internal",
+        offset_days=-2,
+        owner=world.campaign.owner,
+    )
+    deliverable.assets.add(poster)
+    world.extra["deliverable"] = deliverable
 
 
 def add_comms_item(world: World, audience) -> None:

@@ -16,6 +16,7 @@ from people.models import CalendarFeed, MarcomTeam
 from planning.tests.conftest import make_briefing, make_comms, make_stage
 from rollout.models import Delivery
 from tests.layout_queries import layout_queries
+from workplan.models import Deliverable, Workstream
 
 NOW = timezone.datetime(2027, 3, 10, 12, 0, tzinfo=timezone.get_fixed_timezone(0))
 
@@ -171,6 +172,13 @@ def _seed(n: int, owner, audiences) -> None:
         make_stage(c, NOW + timedelta(days=i % 15), audiences)
         make_briefing(c, NOW + timedelta(days=i % 10, hours=2), audiences)
         make_comms(NOW + timedelta(days=i % 12), audiences, title=f"Item {i}")
+        Deliverable.objects.create(
+            workstream=Workstream.for_team(c, MarcomTeam.objects.get(slug="content")),
+            title=f"Press release {i}",
+            type="press_release",
+            channel="press",
+            offset_days=-(i % 5),
+        )
 
 
 @pytest.mark.parametrize("view", ["month", "week", "list"])
@@ -183,7 +191,8 @@ def test_the_calendar_takes_a_fixed_number_of_queries(
     _calendar(client, view=view)  # warm the session
     # The layout counts menu badges; the month grid shows no audiences, so it skips their two queries
     # (the go-lives' audiences and the audience names; stages, briefings and items bring their own).
-    with django_assert_num_queries(layout_queries(ic) + (8 if view == "month" else 10)):
+    # Workplan deliverables are one query more.
+    with django_assert_num_queries(layout_queries(ic) + (9 if view == "month" else 11)):
         _calendar(client, view=view)
 
 
