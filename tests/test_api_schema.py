@@ -20,8 +20,9 @@ from briefings.models import Briefing, Invitation
 from campaigns.models import Asset, Campaign
 from conftest import add_impact, make_campaign
 from explainers.models import Explainer
-from people.models import EmployeeProfile
+from people.models import EmployeeProfile, MarcomTeam
 from rollout.models import Delivery, RolloutStage
+from workplan.models import Deliverable, Workstream
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,13 @@ def world(marketing, employee, sales):
     upcoming = make_campaign(marketing, title="Upcoming Offer", status=Campaign.Status.APPROVED)
     add_impact(upcoming, sales)
     Explainer.objects.create(campaign=upcoming, slug=upcoming.slug, publishes_at_embargo=True)
+    live.teams.add(MarcomTeam.objects.get(slug="content"))
+    workstream = Workstream.for_team(live, MarcomTeam.objects.get(slug="content"))
+    deliverable = Deliverable.objects.create(
+        workstream=workstream, title="Launch blog post", type="blog_post", channel="owned", offset_days=-1
+    )
     return {
+        "deliverable": deliverable,
         "campaign": live,
         "audience": sales,
         "delivery": delivery,
@@ -133,6 +140,14 @@ def get_cases(world, marketing, employee) -> list[tuple[str, str, object]]:
         ("/api/v1/explainers/", "/api/v1/explainers/", employee),
         ("/api/v1/explainers/{slug}/", f"/api/v1/explainers/{world['explainer'].slug}/", employee),
         ("/api/v1/explainers/{slug}/", f"/api/v1/explainers/{world['teaser'].slug}/", employee),
+        ("/api/v1/workstreams/", "/api/v1/workstreams/", marketing),
+        (
+            "/api/v1/workstreams/{id}/",
+            f"/api/v1/workstreams/{world['deliverable'].workstream_id}/",
+            marketing,
+        ),
+        ("/api/v1/deliverables/", "/api/v1/deliverables/", marketing),
+        ("/api/v1/deliverables/{id}/", f"/api/v1/deliverables/{world['deliverable'].pk}/", marketing),
     ]
 
 

@@ -17,6 +17,11 @@ from people import roles
 from people.models import MarcomTeam
 from workplan.models import Deliverable, Workstream, can_edit_team
 
+# Named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]: two "status" fields with different choices
+# need a name each; the campaign's keeps the name it had before deliverables came.
+DELIVERABLE_STATUSES = Deliverable.Status.choices
+CAMPAIGN_STATUSES = Campaign.Status.choices
+
 
 class IsPlanner(permissions.BasePermission):
     message = "Workplans are for marketing and internal communications."

@@ -7,6 +7,14 @@ from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
 
+class TrigramExtensionOnPostgres(TrigramExtension):
+    """Django's CreateExtension skips other databases going forwards but not backwards."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -19,7 +27,7 @@ class Migration(migrations.Migration):
 
     operations = [
         # pg_trgm's similarity() for the duplicate detector (workplan/duplicates.py); a no-op on SQLite.
-        TrigramExtension(),
+        TrigramExtensionOnPostgres(),
         migrations.CreateModel(
             name='CampaignBrief',
             fields=[
