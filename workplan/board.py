@@ -126,8 +126,8 @@ def timeline(campaign: Campaign, deliverables: list[Deliverable], stages: list[R
         Mark(
             s.send_at,
             "stage",
-            s.get_kind_display(),
-            "Internal communications",
+            f"Rollout: {s.get_kind_display()}",
+            "IC",
             None,
             _days(s.send_at, campaign),
         )

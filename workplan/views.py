@@ -92,7 +92,7 @@ def _deliverable_form(
     teams = _editable_teams(request, campaign)
     if deliverable is None and not teams:
         raise PermissionDenied("You are on no team that can plan work here.")
-    initial = {"team": request.GET.get("team", "")} if deliverable is None else {}
+    initial = {"team": request.GET.get("team", ""), "owner": request.user.pk} if deliverable is None else {}
     form = DeliverableForm(
         request.POST or None, instance=deliverable, campaign=campaign, teams=teams, initial=initial
     )
@@ -129,6 +129,7 @@ def _deliverable_form(
             "deliverable": deliverable,
             "matches": matches,
             "save_anyway": SAVE_ANYWAY,
+            "team_name": dict(teams).get(form.cleaned_data.get("team"), "") if matches else "",
         },
     )
 

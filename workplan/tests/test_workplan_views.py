@@ -120,7 +120,9 @@ def test_a_likely_duplicate_is_shown_before_saving_naming_team_owner_and_date(
     html = response.content.decode()
     assert [m.deliverable for m in response.context["matches"]] == [theirs]
     assert "Events" in html and "Omar" in html and f"{theirs.due_at:%-d %b %Y}" in html
-    assert "Same work: share it" in html and "Different: save anyway" in html
+    assert (
+        "Same work: share it" in html and "with Content</button>" in html and "Different: save anyway" in html
+    )
     assert not Deliverable.objects.exclude(pk=theirs.pk).exists()
 
 
