@@ -23,6 +23,7 @@ from conftest import add_impact, make_campaign
 from explainers.models import Explainer
 from explainers.tests.conftest import deliver, make_stage
 from identity.models import SignInLink
+from people.models import MarcomTeam
 from tests.browser.conftest import BROWSER, SCREENSHOTS, axe_problems, sign_in
 
 pytestmark = BROWSER
@@ -70,6 +71,7 @@ def site(marketing, ic, employee, employee_ny, sales, support):
         employee,
     )
     site = {"upcoming": upcoming, "live": live, "warning": warning, "ack": ack}
+    add_workplan(site, marketing)
     try:
         briefing_model = apps.get_model("briefings", "Briefing")
     except LookupError:
@@ -86,6 +88,28 @@ def site(marketing, ic, employee, employee_ny, sales, support):
     apps.get_model("briefings", "Invitation").objects.create(briefing=briefing, user=employee)
     site["briefing"] = briefing
     return site
+
+
+def add_workplan(site, marketing) -> None:
+    """A brief and one deliverable of Mia's Content team on the live campaign."""
+    try:
+        workstream_model = apps.get_model("workplan", "Workstream")
+    except LookupError:
+        return
+    live = site["live"]
+    content = MarcomTeam.objects.get(slug="content")
+    live.teams.add(content)
+    apps.get_model("workplan", "CampaignBrief").objects.create(
+        campaign=live, positioning="Payments in seconds", main_message="Money moves now"
+    )
+    site["deliverable"] = apps.get_model("workplan", "Deliverable").objects.create(
+        workstream=workstream_model.objects.create(campaign=live, team=content),
+        title="Launch blog post",
+        type="blog_post",
+        channel="owned",
+        offset_days=-3,
+        owner=marketing,
+    )
 
 
 def named(username: str, name: str, *args) -> list[tuple[str, str]]:
@@ -169,6 +193,11 @@ def pages_for(site) -> list[tuple[str | None, str]]:
     for name in ("calendar", "planning_load", "comms_item_list", "comms_item_create", "readiness"):
         pages += named("ian", name)
     pages += named("ian", "readiness_targets", live.pk)
+    if site.get("deliverable") is not None:
+        for name in ("workplan", "brief", "brief_edit", "deliverable_add"):
+            pages += named("mia", name, live.pk)
+        pages += named("mia", "deliverable_edit", live.pk, site["deliverable"].pk)
+        pages += named("ian", "workplan", live.pk) + named("mia", "my_work") + named("ian", "my_work")
     return pages
 
 
