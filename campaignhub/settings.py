@@ -206,6 +206,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
         "options": {"expires": 60 * 59},
     },
+    # Hourly: the workplan's deliverable_overdue signal, once per deliverable and due date
+    # (workplan.schedule.announce_overdue claims each row with compare-and-set).
+    "workplan-overdue-deliverables": {
+        "task": "workplan.tasks.announce_overdue_deliverables",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 60 * 59},
+    },
 }
 
 # --- Planning --------------------------------------------------------------------------------

@@ -100,3 +100,16 @@ def test_overdue_is_announced_once_per_due_date(launch):
     finally:
         schedule.deliverable_overdue.disconnect(listener)
     assert heard == [late.pk, late.pk]
+
+
+def test_beat_ticks_the_overdue_announcement_hourly(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["workplan-overdue-deliverables"]
+    assert entry["task"] == "workplan.tasks.announce_overdue_deliverables"
+    assert entry["schedule"] == timedelta(hours=1)
+
+
+def test_the_task_announces_through_the_plain_function(launch):
+    from workplan.tasks import announce_overdue_deliverables
+
+    add_deliverable(launch, "content", "Late", offset_days=-31)
+    assert announce_overdue_deliverables() == 1
