@@ -122,6 +122,11 @@ class DeliverableSerializer(serializers.ModelSerializer):
     def get_due_before_dependency(self, obj: Deliverable) -> list[int]:
         return [d.pk for d in obj.dependencies_due_later()]
 
+    def validate_owner(self, owner):
+        if owner is not None and not roles.can_manage_campaigns(owner):
+            raise serializers.ValidationError("The owner must be someone in marketing or IC.")
+        return owner
+
     def validate_workstream(self, workstream: Workstream) -> Workstream:
         if self.instance is not None and workstream != self.instance.workstream:
             raise serializers.ValidationError("A deliverable stays in its workstream.")

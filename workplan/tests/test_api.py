@@ -88,3 +88,12 @@ def test_the_schema_documents_workstreams_and_deliverables(client_for, ic):
     schema = client_for(ic).get("/api/schema/", HTTP_ACCEPT="application/json").json()
     assert "/api/v1/deliverables/" in schema["paths"] and "/api/v1/workstreams/" in schema["paths"]
     assert "400" in schema["paths"]["/api/v1/deliverables/"]["post"]["responses"]
+
+
+def test_an_owner_must_be_in_marketing_or_ic(client_for, marketing, employee, launch):
+    mine = add_deliverable(launch, "content", "Mine")
+    response = client_for(marketing).patch(
+        f"/api/v1/deliverables/{mine.pk}/", {"owner": employee.pk}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "owner" in response.json()
