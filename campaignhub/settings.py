@@ -458,6 +458,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind"; name the asset library's choice set so the schema stays stable.
+    "ENUM_NAME_OVERRIDES": {"AssetKindEnum": "campaigns.models.Asset.Kind"},
 }
 
 # --- Logging ---------------------------------------------------------------------------------
