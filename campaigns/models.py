@@ -384,7 +384,7 @@ class AssetQuerySet(models.QuerySet):
         """Assets whose caption, description, file name, link or tags match the words.
 
         PostgreSQL: full-text search (English stemming, every word must match) on caption and
-        description, or a tag named by a word, or a file name or link containing the text.
+        description, or a caption, file name or link containing the text, or a tag named by a word.
         SQLite: each word must appear in one of those fields (case-insensitive).
         """
         words = words.strip()
@@ -400,6 +400,7 @@ class AssetQuerySet(models.QuerySet):
             text = SearchQuery(words, search_type="websearch", config="english")
             return self.annotate(document=document).filter(
                 Q(document=text)
+                | Q(caption__icontains=words)
                 | Q(models.Exists(tagged))
                 | Q(file__icontains=words)
                 | Q(url__icontains=words)
