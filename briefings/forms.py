@@ -168,6 +168,7 @@ class PackForm(forms.ModelForm):
         }
 
     pack_assets = LibraryAssetField(
+        label="Also show from the asset library",
         help_text="The campaign's own and reused assets are in the pack already; pick others here. "
         "The presenter sees another campaign's asset only once that campaign's embargo has lifted.",
     )

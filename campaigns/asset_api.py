@@ -35,6 +35,7 @@ class UseSerializer(serializers.Serializer):
     title = serializers.CharField()
     url = serializers.CharField(help_text="Its page, for marketing and IC.")
     embargo_until = serializers.DateTimeField(allow_null=True, help_text="The embargo of that place.")
+    shown_from = serializers.DateTimeField(help_text="When that place may show it: both embargoes lifted.")
 
 
 class TagNamesField(serializers.ListField):
@@ -139,7 +140,8 @@ class AssetDetailSerializer(AssetSerializer):
         fields = [*AssetSerializer.Meta.fields, "used_in"]
 
     def get_used_in(self, asset: Asset) -> list[dict]:
-        return UseSerializer(uses_of(asset), many=True).data
+        rows = [{**vars(use), "shown_from": shown_from} for use, shown_from in uses_of(asset)]
+        return UseSerializer(rows, many=True).data
 
 
 class ReuseSerializer(serializers.Serializer):

@@ -23,8 +23,9 @@ class Use:
     url: str  # a page for marketing and IC; "" when there is none
     embargo_until: datetime | None  # the embargo of the place it is shown, if it has one
 
-    def is_embargoed(self, at: datetime) -> bool:
-        return self.embargo_until is not None and at < self.embargo_until
+    def shown_from(self, asset: Asset) -> datetime:
+        """The earliest an employee (or a presenter) sees the asset here: both embargoes lifted."""
+        return max(asset.embargo_until, self.embargo_until or asset.embargo_until)
 
 
 _finders: list[Callable[[Asset], Iterable[Use]]] = []
@@ -39,11 +40,14 @@ def _campaign_use(place: str, campaign: Campaign) -> Use:
     return Use(place, campaign.title, campaign.get_absolute_url(), campaign.embargo_until)
 
 
-def uses_of(asset: Asset) -> list[Use]:
-    """Every place the asset shows: its origin campaign first, then reuses, then higher apps' places."""
+def uses_of(asset: Asset) -> list[tuple[Use, datetime]]:
+    """Every place the asset shows: its origin campaign first, then reuses, then higher apps' places.
+
+    Each comes with the time from which that place may show it: both embargoes lifted.
+    """
     uses = [_campaign_use("Origin campaign", asset.campaign)]
     reusing = Campaign.objects.filter(asset_reuses__asset=asset).order_by("go_live_at", "pk")
     uses += [_campaign_use("Campaign", campaign) for campaign in reusing]
     for finder in _finders:
         uses.extend(finder(asset))
-    return uses
+    return [(use, use.shown_from(asset)) for use in uses]

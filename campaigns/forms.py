@@ -271,6 +271,23 @@ class ReusedAssetsForm(forms.Form):
             Asset.objects.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=reused.values("pk")))
         )
 
+    def change_notes(self) -> list[str]:
+        """For the campaign's change history: which library assets it starts or stops reusing."""
+        if not self.has_changed():
+            return []
+        before = (
+            set(self.campaign.asset_reuses.values_list("asset_id", flat=True)) if self.campaign.pk else set()
+        )
+        after = {a.pk: a for a in self.cleaned_data["assets"]}
+        added = [after[pk].caption for pk in after.keys() - before]
+        removed = Asset.objects.filter(pk__in=before - after.keys()).values_list("caption", flat=True)
+        notes = []
+        if added:
+            notes.append("Reused from the asset library: " + ", ".join(sorted(added)))
+        if removed:
+            notes.append("No longer reused: " + ", ".join(sorted(removed)))
+        return notes
+
     def save(self, user) -> None:
         wanted = {a.pk: a for a in self.cleaned_data["assets"]}
         current = set(self.campaign.asset_reuses.values_list("asset_id", flat=True))
@@ -301,6 +318,7 @@ class AssetFilterForm(forms.Form):
         ).order_by("title")
         for name in ("campaign", "team", "kind", "tag"):
             self.fields[name].widget.attrs["id"] = f"filter-{name}"
+            self.fields[name].error_messages["invalid_choice"] = "Choose one from the list."
         self.fields["q"].widget.attrs.update({"id": "filter-q", "type": "search"})
 
     def filter(self, assets):
@@ -415,7 +433,7 @@ class CampaignEditor:
     @transaction.atomic
     def save(self) -> Campaign:
         is_new = self.campaign.pk is None
-        notes = self.form.change_notes()
+        notes = self.form.change_notes() + self.reused.change_notes()
         campaign = self.form.save(commit=False)
         campaign.external_channels = self.form.cleaned_data["external_channels"]
         if is_new:

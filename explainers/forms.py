@@ -30,8 +30,9 @@ class ExplainerForm(forms.ModelForm):
     )
 
     assets = LibraryAssetField(
-        help_text="The campaign's own and reused assets appear automatically; pick others here. "
-        "Employees see each only once its own campaign's embargo has lifted too.",
+        label="Also show from the asset library",
+        help_text="Other campaigns' assets to show here too. "
+        "Employees see each only once its own campaign's embargo has lifted.",
     )
 
     class Meta:

@@ -133,16 +133,13 @@ def explainer_shows_asset(user, asset) -> bool:
 
 def explainer_uses(asset) -> list[Use]:
     """The explainers that picked the asset from the library (campaigns.asset_uses)."""
-    explainers = Explainer.objects.filter(assets=asset).select_related("campaign")
-    return [
-        Use(
-            "Explainer",
-            e.campaign.title,
-            reverse("explainer_edit", args=[e.campaign_id]),
-            e.campaign.embargo_until,
-        )
-        for e in explainers
-    ]
+    uses = []
+    for e in Explainer.objects.filter(assets=asset).select_related("campaign"):
+        publishes_on = e.publishes_on()
+        title = e.campaign.title if publishes_on else f"{e.campaign.title} (not scheduled yet)"
+        url = reverse("explainer_edit", args=[e.campaign_id])
+        uses.append(Use("Explainer", title, url, publishes_on or e.campaign.embargo_until))
+    return uses
 
 
 class ExplainerVariant(models.Model):

@@ -146,7 +146,7 @@ def test_bad_filter_is_a_field_error(client_for, ic, poster):
     response = library(client_for(ic), kind="hologram", tag="no-such-tag")
     assert response.status_code == 400
     assert "kind" in response.context["form"].errors and "tag" in response.context["form"].errors
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose one from the list." in response.content.decode()
 
 
 def test_library_is_paginated(client_for, ic, campaign):
@@ -240,6 +240,7 @@ def test_campaign_form_reuses_a_library_asset(client_for, marketing, campaign, r
     assert Asset.objects.count() == 1  # no new upload
     page = client_for(marketing).get(campaign.get_absolute_url()).content.decode()
     assert "Fair logo" in page and "reused from Autumn Fair" in page
+    assert "Reused from the asset library: Fair logo" in page  # in the change history
 
 
 def test_campaign_form_stops_reusing_an_asset(client_for, marketing, campaign, released):

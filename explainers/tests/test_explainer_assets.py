@@ -55,7 +55,7 @@ def test_ic_picks_a_library_asset_for_an_explainer(client_for, ic, public, embar
     )
     assert response.status_code == 302
     assert list(public.explainer.assets.all()) == [embargoed_sheet]
-    assert [u.place for u in uses_of(embargoed_sheet)] == ["Origin campaign", "Explainer"]
+    assert [use.place for use, _ in uses_of(embargoed_sheet)] == ["Origin campaign", "Explainer"]
 
 
 def test_a_picked_asset_waits_for_its_own_embargo(client_for, ic, employee, public, embargoed_sheet):
