@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -269,3 +271,11 @@ def test_campaign_form_lists_the_picker_with_a_label(client_for, marketing, camp
 def test_an_asset_cannot_be_reused_on_its_own_campaign(campaign, poster, marketing):
     with pytest.raises(ValidationError, match="already belongs"):
         poster.reuse_in(campaign, marketing)
+
+
+def test_demo_data_fills_the_library_with_tags_and_a_reuse():
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())  # idempotent: no second reuse, no error
+    results = Asset.objects.get(caption="Campaign results")
+    assert [c.title for c in results.reused_in.all()] == ["Spring Savings Boost"]
+    assert not Asset.objects.filter(tags=None).exists()
