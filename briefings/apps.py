@@ -13,11 +13,11 @@ class BriefingsConfig(AppConfig):
     name = "briefings"
 
     def ready(self) -> None:
-        from briefings.models import faq_pairs, pack_shows_asset
+        from briefings.models import faq_pairs, pack_shows_asset, pack_uses
         from briefings.navigation import pending_answers
         from briefings.notices import invitation_attachments
         from briefings.panels import coverage_panel
-        from campaigns import asset_access
+        from campaigns import asset_access, asset_uses
         from core import navigation, panels
         from explainers import faq
         from rollout import composer
@@ -29,3 +29,4 @@ class BriefingsConfig(AppConfig):
         composer.register_attachment_provider(invitation_attachments)
         faq.register_faq_source(faq_pairs)
         asset_access.register_reader(pack_shows_asset)  # the pack lists the campaign's assets
+        asset_uses.register_use_finder(pack_uses)  # assets picked from the library

@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from briefings.models import Briefing, Feedback, Invitation
-from campaigns.models import Campaign
+from campaigns.forms import LibraryAssetField
+from campaigns.models import Asset, Campaign
 from campaigns.warnings import ConflictWarningMixin
 from core.time_zones import time_zone_names
 from people import roles
@@ -151,11 +152,31 @@ class PackForm(forms.ModelForm):
 
     class Meta:
         model = Briefing
-        fields = ["why", "expected", "background", "key_messages", "faq", "speaker_notes", "pack_release_at"]
+        fields = [
+            "why",
+            "expected",
+            "background",
+            "key_messages",
+            "faq",
+            "speaker_notes",
+            "pack_release_at",
+            "pack_assets",
+        ]
         widgets = {
             f: forms.Textarea(attrs={"rows": 5})
             for f in ["why", "expected", "background", "key_messages", "faq", "speaker_notes"]
         }
+
+    pack_assets = LibraryAssetField(
+        label="Also show from the asset library",
+        help_text="The campaign's own and reused assets are in the pack already; pick others here. "
+        "The presenter sees another campaign's asset only once that campaign's embargo has lifted.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        shown = Asset.objects.shown_with(self.instance.campaign).values("pk")
+        self.fields["pack_assets"].offer(Asset.objects.exclude(pk__in=shown))
 
 
 class RsvpForm(forms.Form):

@@ -21,7 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from campaigns.models import Campaign
+from campaigns.asset_uses import Use
+from campaigns.models import Asset, Campaign
 from people import roles
 from people.models import Audience, EmployeeProfile, validate_time_zone
 from rollout.models import Delivery, RolloutStage
@@ -111,6 +112,10 @@ class Briefing(models.Model):
     speaker_notes = models.TextField(blank=True, help_text="Only presenters, IC and marketing see these.")
     pack_release_at = models.DateTimeField(
         null=True, blank=True, help_text="Presenters see the pack from then on; empty means at embargo-until."
+    )
+    # Library assets picked for the pack, beyond the campaign's own and reused ones.
+    pack_assets = models.ManyToManyField(
+        "campaigns.Asset", blank=True, related_name="briefing_packs", verbose_name="assets from the library"
     )
 
     invitation_stage = models.OneToOneField(
@@ -570,12 +575,40 @@ class Feedback(models.Model):
         return self.user.get_full_name() or self.user.get_username()
 
 
+def pack_assets(briefing: Briefing, user) -> list[Asset]:
+    """What the pack lists for this person: the campaign's own and reused assets and the pack's picks.
+
+    The presenter (not a manager) sees another campaign's asset only once it is released, as
+    employees would: the pack's release time covers its own campaign's material only.
+    """
+    picked = Q(Exists(Briefing.pack_assets.through.objects.filter(briefing=briefing, asset=OuterRef("pk"))))
+    assets = Asset.objects.shown_with(briefing.campaign, also=picked).order_by("created_at", "pk")
+    if not (roles.is_ic(user) or Campaign.objects.visible_to(user).filter(pk=briefing.campaign_id).exists()):
+        assets = assets.filter(
+            Q(campaign=briefing.campaign_id) | Q(campaign__embargo_until__lte=timezone.now())
+        )
+    return list(assets)
+
+
 def pack_shows_asset(user, asset) -> bool:
-    """A presenter reads the campaign's assets in the pack once it is released to them (campaigns.asset_access)."""
-    briefings = Briefing.objects.filter(campaign_id=asset.campaign_id, presenter=user).select_related(
-        "campaign"
-    )
+    """A presenter reads the pack's assets once it is released to them (campaigns.asset_access).
+
+    Its own campaign's assets from the pack's release; another campaign's only once released too.
+    """
+    places = Q(campaign_id=asset.campaign_id)
+    if not asset.is_embargoed():
+        places |= Q(campaign__asset_reuses__asset=asset) | Q(pack_assets=asset)
+    briefings = Briefing.objects.filter(places, presenter=user).select_related("campaign").distinct()
     return any(briefing.can_see_pack(user) for briefing in briefings)
+
+
+def pack_uses(asset) -> list[Use]:
+    """The briefing packs that picked the asset from the library (campaigns.asset_uses)."""
+    briefings = Briefing.objects.filter(pack_assets=asset).select_related("campaign")
+    return [
+        Use("Briefing pack", b.title, reverse("briefing_pack", args=[b.pk]), b.campaign.embargo_until)
+        for b in briefings
+    ]
 
 
 def faq_pairs(campaign: Campaign) -> list[tuple[str, str]]:

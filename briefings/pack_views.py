@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from briefings.forms import PackForm
-from briefings.models import Briefing
+from briefings.models import Briefing, pack_assets
 from briefings.views import _get_briefing_for_user
 
 
@@ -26,33 +26,33 @@ def _get_pack_for_user(request: HttpRequest, pk: int) -> Briefing:
     return briefing
 
 
-def _pack_context(briefing: Briefing) -> dict:
+def _pack_context(briefing: Briefing, user) -> dict:
     return {
         "briefing": briefing,
         "campaign": briefing.campaign,
         "key_messages": briefing.key_message_list(),
         "faq": briefing.faq_items(),
-        "assets": briefing.campaign.assets.all(),
+        "assets": pack_assets(briefing, user),
     }
 
 
 @login_required
 def pack(request: HttpRequest, pk: int) -> HttpResponse:
     briefing = _get_pack_for_user(request, pk)
-    context = _pack_context(briefing) | {"can_manage": briefing.can_manage(request.user)}
+    context = _pack_context(briefing, request.user) | {"can_manage": briefing.can_manage(request.user)}
     return render(request, "briefings/pack.html", context)
 
 
 @login_required
 def pack_print(request: HttpRequest, pk: int) -> HttpResponse:
     briefing = _get_pack_for_user(request, pk)
-    return render(request, "briefings/pack_print.html", _pack_context(briefing))
+    return render(request, "briefings/pack_print.html", _pack_context(briefing, request.user))
 
 
 @login_required
 def presenter_view(request: HttpRequest, pk: int) -> HttpResponse:
     briefing = _get_pack_for_user(request, pk)
-    context = _pack_context(briefing) | {
+    context = _pack_context(briefing, request.user) | {
         "counts": Briefing.objects.filter(pk=briefing.pk)
         .with_counts()
         .values("invited_count", "accepted_count", "waiting_count")[0],
@@ -74,6 +74,7 @@ def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
             briefing.save(
                 update_fields=["why", "expected", "background", "key_messages", "faq", "speaker_notes"]
             )
+            form.save_m2m()
             if release_at != old_release:
                 briefing.set_pack_release(release_at, request.user)
             messages.success(request, "Pack saved.")

@@ -466,10 +466,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Campaigns and deliverables both have a "status" with different choices: name them apart.
+    # Several models share a field name with different choices: name each set so the schema stays stable.
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "workplan.api.CAMPAIGN_STATUSES",
         "DeliverableStatusEnum": "workplan.api.DELIVERABLE_STATUSES",
+        "AssetKindEnum": "campaigns.models.Asset.Kind",
     },
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from campaigns.models import Asset, Campaign, Impact, KeyMessage
+from campaigns.models import Asset, AssetReuse, AssetTag, Campaign, Impact, KeyMessage
 from core.admin import HTTPS_LINKS
 
 
@@ -51,14 +51,34 @@ class ImpactAdmin(SimpleHistoryAdmin):
     list_select_related = ["campaign", "audience"]
 
 
+class AssetReuseInline(admin.TabularInline):
+    model = AssetReuse
+    extra = 0
+    raw_id_fields = ["campaign", "added_by"]
+
+
 @admin.register(Asset)
 class AssetAdmin(SimpleHistoryAdmin):
     formfield_overrides = HTTPS_LINKS
-    list_display = ["caption", "kind", "campaign", "created_at"]
-    list_filter = ["kind"]
-    search_fields = ["caption", "campaign__title"]
+    list_display = ["caption", "kind", "campaign", "team", "created_at"]
+    list_filter = ["kind", "team"]
+    search_fields = ["caption", "description", "campaign__title"]
     raw_id_fields = ["campaign", "uploaded_by"]
-    list_select_related = ["campaign"]
+    filter_horizontal = ["tags"]
+    inlines = [AssetReuseInline]
+    list_select_related = ["campaign", "team"]
+
+
+@admin.register(AssetTag)
+class AssetTagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(AssetReuse)
+class AssetReuseAdmin(admin.ModelAdmin):
+    list_display = ["asset", "campaign", "added_by", "added_at"]
+    raw_id_fields = ["asset", "campaign", "added_by"]
+    list_select_related = ["asset", "campaign", "added_by"]
 
 
 admin.site.register(KeyMessage, SimpleHistoryAdmin)

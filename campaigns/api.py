@@ -17,6 +17,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from campaigns import confirmations
+from campaigns.asset_api import AssetViewSet
 from campaigns.forms import review_words
 from campaigns.models import Campaign, Impact
 from core.api import documented
@@ -273,3 +274,4 @@ def register(router) -> None:
     """Add this app's viewsets to the shared /api/v1/ router."""
     router.register("campaigns", CampaignViewSet, basename="campaign")
     router.register("audiences", AudienceViewSet, basename="audience")
+    router.register("assets", AssetViewSet, basename="asset")

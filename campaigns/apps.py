@@ -19,6 +19,7 @@ class CampaignsConfig(AppConfig):
 
         navigation.register(navigation.NavItem("Home", "home", 0))
         navigation.register(navigation.NavItem("Campaigns", "campaign_list", 10, roles.can_manage_campaigns))
+        navigation.register(navigation.NavItem("Assets", "asset_library", 12, roles.can_manage_campaigns))
         panels.register(
             panels.Panel("impacts", "campaigns/_audience_impacts.html", 10, audience_impacts_panel),
             page=panels.AUDIENCE,

@@ -1,10 +1,11 @@
 """Who may open a campaign's uploaded files, without campaigns importing the apps that show them.
 
-The campaign's managers (IC, the owner and their MARCOM teams: the campaign page's rule) always
-may. Higher apps that show the files to others register a reader check in AppConfig.ready():
+Those who may see it in the asset library always may (Asset.objects.visible_to: IC; marketing for
+the campaigns they manage, including assets reused into them, and every released asset). Higher apps that show the files to others register a reader check in AppConfig.ready():
     register_reader(fn)  # fn(user, asset) -> bool, True when a page this person can open shows it
-explainers registers "the campaign's explainer is published" (its page shows every asset to anyone
-signed in, and never before the embargo lifts); briefings "the pack is released to this presenter".
+explainers registers "a published explainer shows it, and it is released" (its page shows its
+assets to anyone signed in, never before the asset's own embargo lifts); briefings "a pack that
+shows it is released to this presenter".
 Keep each check to one or two queries.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from campaigns.models import Asset, Campaign
+from campaigns.models import Asset
 
 _readers: list[Callable] = []
 
@@ -23,7 +24,7 @@ def register_reader(check: Callable) -> None:
 
 
 def may_manage(user, asset: Asset) -> bool:
-    return Campaign.objects.visible_to(user).filter(pk=asset.campaign_id).exists()
+    return Asset.objects.visible_to(user).filter(pk=asset.pk).exists()
 
 
 def may_open(user, asset: Asset) -> bool:

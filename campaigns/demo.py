@@ -195,6 +195,7 @@ def seed(stdout) -> None:
     seed_employees(stdout, manager=accounts["presenter"])
     audiences = seed_audiences(stdout)
     seed_campaigns(stdout, accounts, audiences)
+    seed_asset_library(stdout, accounts)
 
 
 def seed_accounts(stdout) -> dict[str, User]:
@@ -481,3 +482,31 @@ def seed_campaigns(stdout, accounts: dict[str, User], audiences: dict[str, Audie
             )
         created += 1
     stdout.write(f"demo campaigns: {created} created, {len(CAMPAIGNS) - created} already there")
+
+
+# The library: tags for the demo assets (by caption), and one reuse across campaigns.
+ASSET_TAGS = {
+    "Campaign moodboard": ["moodboard", "design"],
+    "TV advert (preview)": ["video", "tv"],
+    "Screenshots": ["app", "screens"],
+    "Rate promise one-pager": ["rates", "one-pager"],
+    "Launch video": ["video", "launch"],
+    "Installer list": ["partners"],
+    "Campaign results": ["results", "report"],
+}
+REUSE = ("Campaign results", "Spring Savings Boost")  # last winter's results, for the next launch's team
+
+
+def seed_asset_library(stdout, accounts: dict[str, User]) -> None:
+    tagged = 0
+    for asset in Asset.objects.filter(caption__in=ASSET_TAGS, tags=None).select_related("campaign"):
+        asset.set_tags(ASSET_TAGS[asset.caption])
+        if asset.team_id is None:
+            asset.team = asset.campaign.teams.order_by("slug").first()
+            asset.save(update_fields=["team"])
+        tagged += 1
+    asset = Asset.objects.filter(caption=REUSE[0]).first()
+    campaign = Campaign.objects.filter(title=REUSE[1]).first()
+    if asset and campaign and asset.campaign_id != campaign.pk:
+        asset.reuse_in(campaign, accounts["marketing"])
+    stdout.write(f"demo asset library: {tagged} assets tagged")

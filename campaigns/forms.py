@@ -7,10 +7,11 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 
-from campaigns.models import Asset, Campaign, Impact
+from campaigns.models import Asset, AssetTag, Campaign, Impact
 from people.models import Audience, MarcomTeam, user_zone
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -231,6 +232,135 @@ class AssetForm(forms.ModelForm):
 AssetFormSet = inlineformset_factory(Campaign, Asset, form=AssetForm, extra=1, can_delete=True)
 
 
+class LibraryAssetField(forms.ModelMultipleChoiceField):
+    """A picker of existing library assets (checkboxes; app.js adds a filter box): "Poster — Spring (Image)"."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, queryset=None, **kwargs):
+        kwargs.setdefault("label", "Reuse from the asset library")
+        kwargs.setdefault("required", False)
+        super().__init__(queryset if queryset is not None else Asset.objects.none(), **kwargs)
+
+    def offer(self, assets) -> None:
+        """Pick from these assets, listed by campaign then caption, with one query."""
+        self.queryset = assets.select_related("campaign").order_by("campaign__title", "caption", "pk")
+
+    def label_from_instance(self, obj: Asset) -> str:
+        return f"{obj.caption} — {obj.campaign.title} ({obj.get_kind_display()})"
+
+
+class ReusedAssetsForm(forms.Form):
+    """The campaign form's picker: other campaigns' assets this campaign shows too."""
+
+    assets = LibraryAssetField(
+        help_text="Shown on this campaign, its explainer and briefing packs, without uploading again. "
+        "Employees see each only once its own campaign's embargo has lifted too.",
+    )
+
+    def __init__(self, *args, campaign: Campaign, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        visible = Asset.objects.visible_to(user)
+        if campaign.pk:
+            visible = visible.exclude(campaign=campaign)
+            self.initial.setdefault("assets", list(campaign.asset_reuses.values_list("asset_id", flat=True)))
+        # Keep what is already reused even if this person could not pick it themselves.
+        reused = Asset.objects.filter(reuses__campaign=campaign) if campaign.pk else Asset.objects.none()
+        self.fields["assets"].offer(
+            Asset.objects.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=reused.values("pk")))
+        )
+
+    def change_notes(self) -> list[str]:
+        """For the campaign's change history: which library assets it starts or stops reusing."""
+        if not self.has_changed():
+            return []
+        before = (
+            set(self.campaign.asset_reuses.values_list("asset_id", flat=True)) if self.campaign.pk else set()
+        )
+        after = {a.pk: a for a in self.cleaned_data["assets"]}
+        added = [after[pk].caption for pk in after.keys() - before]
+        removed = Asset.objects.filter(pk__in=before - after.keys()).values_list("caption", flat=True)
+        notes = []
+        if added:
+            notes.append("Reused from the asset library: " + ", ".join(sorted(added)))
+        if removed:
+            notes.append("No longer reused: " + ", ".join(sorted(removed)))
+        return notes
+
+    def save(self, user) -> None:
+        wanted = {a.pk: a for a in self.cleaned_data["assets"]}
+        current = set(self.campaign.asset_reuses.values_list("asset_id", flat=True))
+        self.campaign.asset_reuses.exclude(asset_id__in=list(wanted)).delete()
+        for pk in wanted.keys() - current:
+            wanted[pk].reuse_in(self.campaign, user)
+
+
+class AssetFilterForm(forms.Form):
+    """The asset library's search and filters (GET); bad values are field errors, not a 500."""
+
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    campaign = forms.ModelChoiceField(Campaign.objects.none(), required=False, empty_label="All campaigns")
+    team = forms.ModelChoiceField(
+        MarcomTeam.objects.all(), required=False, to_field_name="slug", empty_label="All teams"
+    )
+    kind = forms.ChoiceField(label="Type", required=False, choices=[("", "All types"), *Asset.Kind.choices])
+    tag = forms.ModelChoiceField(
+        AssetTag.objects.all(), required=False, to_field_name="name", empty_label="All tags"
+    )
+
+    def __init__(self, *args, assets, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Campaigns that have an asset this person may see (as origin or by reuse).
+        shown = Q(assets__in=assets.values("pk")) | Q(asset_reuses__asset__in=assets.values("pk"))
+        self.fields["campaign"].queryset = Campaign.objects.filter(
+            pk__in=Campaign.objects.filter(shown).values("pk")
+        ).order_by("title")
+        for name in ("campaign", "team", "kind", "tag"):
+            self.fields[name].widget.attrs["id"] = f"filter-{name}"
+            self.fields[name].error_messages["invalid_choice"] = "Choose one from the list."
+        self.fields["q"].widget.attrs.update({"id": "filter-q", "type": "search"})
+
+    def filter(self, assets):
+        data = self.cleaned_data
+        if data["campaign"]:
+            assets = assets.shown_with(data["campaign"])
+        if data["team"]:
+            assets = assets.filter(team=data["team"])
+        if data["kind"]:
+            assets = assets.filter(kind=data["kind"])
+        if data["tag"]:
+            assets = assets.filter(tags=data["tag"])
+        return assets.search(data["q"])
+
+
+class AssetDetailsForm(forms.ModelForm):
+    """What the library knows of an asset beyond the campaign form: description, team and tags."""
+
+    tag_names = forms.CharField(
+        label="Tags",
+        required=False,
+        max_length=500,
+        help_text="Words separated by commas, e.g. logo, poster.",
+    )
+
+    class Meta:
+        model = Asset
+        fields = ["caption", "description", "team"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["tag_names"].initial = ", ".join(t.name for t in self.instance.tags.all())
+
+    def clean_tag_names(self) -> list[str]:
+        names = AssetTag.split(self.cleaned_data["tag_names"])
+        if any(len(name) > 50 for name in names):
+            raise forms.ValidationError("Each tag must be at most 50 characters.")
+        return names
+
+
 class MoveForm(forms.Form):
     """The optional (or, for sending back, required) comment on a status move."""
 
@@ -262,11 +392,14 @@ class CampaignEditor:
         self.form = CampaignForm(data, files, instance=self.campaign, user=request.user)
         self.impacts = ImpactFormSet(data, instance=self.campaign, prefix="impacts")
         self.assets = AssetFormSet(data, files, instance=self.campaign, prefix="assets")
+        self.reused = ReusedAssetsForm(data, campaign=self.campaign, user=request.user, prefix="library")
         self.sent_back_for_review = False
 
     def is_valid(self) -> bool:
         # Evaluate all three so every part shows its errors at once.
-        return all([self.form.is_valid(), self.impacts.is_valid(), self.assets.is_valid()])
+        return all(
+            [self.form.is_valid(), self.impacts.is_valid(), self.assets.is_valid(), self.reused.is_valid()]
+        )
 
     @property
     def error_links(self) -> list[tuple[str, str]]:
@@ -275,6 +408,7 @@ class CampaignEditor:
         sections = [("", self.form)]
         sections += [(f"Who it affects, row {i}", f) for i, f in enumerate(self.impacts.forms, 1)]
         sections += [(f"Assets, row {i}", f) for i, f in enumerate(self.assets.forms, 1)]
+        sections += [("", self.reused)]
         for section, form in sections:
             for name, errors in form.errors.items():
                 anchor = form[name].auto_id if name in form.fields else form.prefix or "campaign-form"
@@ -292,14 +426,14 @@ class CampaignEditor:
             words.append("Key messages")
         if self.impacts.has_changed():
             words.append("Audiences")
-        if self.assets.has_changed():
+        if self.assets.has_changed() or self.reused.has_changed():
             words.append("Assets")
         return words
 
     @transaction.atomic
     def save(self) -> Campaign:
         is_new = self.campaign.pk is None
-        notes = self.form.change_notes()
+        notes = self.form.change_notes() + self.reused.change_notes()
         campaign = self.form.save(commit=False)
         campaign.external_channels = self.form.cleaned_data["external_channels"]
         if is_new:
@@ -327,4 +461,6 @@ class CampaignEditor:
             asset.save()
         for asset in self.assets.deleted_objects:
             asset.delete()
+        self.reused.campaign = campaign
+        self.reused.save(self.user)
         return campaign

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
@@ -308,8 +308,126 @@ def asset_upload_to(instance: Asset, filename: str) -> str:
     return f"assets/{instance.campaign_id}/{uuid.uuid4().hex}/{Path(filename).name}"
 
 
+class AssetTag(models.Model):
+    """A word marketing files assets under ("logo", "poster", "spring-2026"), lower case."""
+
+    name = models.CharField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def split(raw: str) -> list[str]:
+        """Comma-separated words as tag names: trimmed, lower case, each once, in order."""
+        names = [part.strip().lower() for part in raw.split(",")]
+        return list(dict.fromkeys(name for name in names if name))
+
+
+class AssetQuerySet(models.QuerySet):
+    """The asset library's rules.
+
+    An asset is released when its origin campaign's embargo lifts (`released`). Wherever it is
+    reused it also obeys the place it is shown: another campaign's explainer shows it only once
+    that explainer is published *and* the asset is released; a briefing pack only once the pack is
+    released to its presenter (and, for another campaign's asset, once that asset is released).
+    """
+
+    def released(self, at: datetime | None = None) -> AssetQuerySet:
+        return self.filter(campaign__embargo_until__lte=at or timezone.now())
+
+    def visible_to(self, user, at: datetime | None = None) -> AssetQuerySet:
+        """The library this person may browse and reuse from.
+
+        IC: every asset. Marketing: the assets of campaigns they manage (their own or reused into
+        them), and every released asset (the organisation's, once public). Others: none.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if roles.is_ic(user):
+            return self
+        if not roles.is_marketing(user):
+            return self.none()
+        managed = Campaign.objects.visible_to(user).values("pk")
+        reused_here = AssetReuse.objects.filter(asset=models.OuterRef("pk"), campaign__in=managed)
+        return self.filter(
+            Q(campaign__in=managed)
+            | Q(campaign__embargo_until__lte=at or timezone.now())
+            | Q(models.Exists(reused_here))
+        )
+
+    def for_user(self, user, pk: int, *, edit: bool = False) -> Asset:
+        """Asset `pk` if this person may see it in the library, else PermissionDenied (403) or Http404.
+
+        As Campaign.objects.for_user: the role check comes first; another team's asset of an
+        embargoed campaign is 403 for marketing. edit=True: they must be able to edit its origin campaign.
+        """
+        if not roles.can_manage_campaigns(user):
+            raise PermissionDenied("The asset library is for marketing and internal communications.")
+        asset = self.select_related("campaign", "team", "uploaded_by").filter(pk=pk).first()
+        if asset is None:
+            raise Http404("No such asset.")
+        if not self.visible_to(user).filter(pk=pk).exists():
+            raise PermissionDenied("This asset belongs to another team's campaign, still under embargo.")
+        if edit and not asset.can_edit(user):
+            raise PermissionDenied("Only those who may edit its campaign can change this asset.")
+        return asset
+
+    def shown_with(self, campaign: Campaign, also: Q | None = None) -> AssetQuerySet:
+        """Assets a campaign shows: its own and those it reuses; `also`, a place's own picks."""
+        reused = AssetReuse.objects.filter(asset=models.OuterRef("pk"), campaign=campaign)
+        return self.filter(Q(campaign=campaign) | Q(models.Exists(reused)) | (also or Q(pk__in=[])))
+
+    def search(self, words: str) -> AssetQuerySet:
+        """Assets whose caption, description, file name, link or tags match the words.
+
+        PostgreSQL: full-text search (English stemming, every word must match) on caption and
+        description, or a caption, file name or link containing the text, or a tag named by a word.
+        SQLite: each word must appear in one of those fields (case-insensitive).
+        """
+        words = words.strip()
+        if not words:
+            return self
+        tagged = AssetTag.objects.filter(
+            assets=models.OuterRef("pk"), name__in=AssetTag.split(words.replace(" ", ","))
+        )
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            document = SearchVector("caption", "description", config="english")
+            text = SearchQuery(words, search_type="websearch", config="english")
+            return self.annotate(document=document).filter(
+                Q(document=text)
+                | Q(caption__icontains=words)
+                | Q(models.Exists(tagged))
+                | Q(file__icontains=words)
+                | Q(url__icontains=words)
+            )
+        matched = self
+        for word in words.split():
+            tag = AssetTag.objects.filter(assets=models.OuterRef("pk"), name=word.lower())
+            matched = matched.filter(
+                Q(caption__icontains=word)
+                | Q(description__icontains=word)
+                | Q(file__icontains=word)
+                | Q(url__icontains=word)
+                | Q(models.Exists(tag))
+            )
+        return matched
+
+    def for_library(self) -> AssetQuerySet:
+        """With what a library row shows, in a fixed number of queries."""
+        return self.select_related("campaign", "team").prefetch_related("tags")
+
+
 class Asset(models.Model):
-    """Marketing's material for a campaign: an uploaded file or a link (video, page, folder)."""
+    """Marketing's material: an uploaded file or a link (video, page, folder), owned by the organisation.
+
+    It comes from one campaign (its origin, `campaign`, whose embargo it carries) and may be reused
+    in other campaigns, explainers, briefing packs and deliverables without uploading it again.
+    """
 
     class Kind(models.TextChoices):
         IMAGE = "image", "Image"
@@ -337,15 +455,31 @@ class Asset(models.Model):
     }
     VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "stream.microsoft.com", "wistia.com")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="assets")
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.CASCADE,
+        related_name="assets",
+        verbose_name="origin campaign",
+        help_text="The campaign it was made for: its embargo is the asset's.",
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     file = models.FileField(upload_to=asset_upload_to, blank=True)
     url = models.URLField(blank=True)
     caption = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    team = models.ForeignKey(
+        MarcomTeam, null=True, blank=True, on_delete=models.SET_NULL, related_name="assets",
+        help_text="The MARCOM team that made it.",
+    )  # fmt: skip
+    tags = models.ManyToManyField(AssetTag, blank=True, related_name="assets")
+    reused_in = models.ManyToManyField(
+        Campaign, through="AssetReuse", blank=True, related_name="reused_assets"
+    )
     uploaded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["created_at"])  # shown in the campaign's change history
+    objects = AssetQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -355,9 +489,16 @@ class Asset(models.Model):
                 condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")), name="asset_file_xor_url"
             ),
         ]
+        indexes = [
+            # The library's filters by type and team (AssetQuerySet.visible_to + the filter form).
+            models.Index(fields=["kind", "team"], name="asset_kind_team"),
+        ]
 
     def __str__(self) -> str:
         return self.caption
+
+    def get_absolute_url(self) -> str:
+        return reverse("asset_detail", args=[self.pk])
 
     @property
     def href(self) -> str:
@@ -365,6 +506,35 @@ class Asset(models.Model):
         if self.file:
             return reverse("asset_file", args=[self.campaign_id, self.pk])
         return self.url
+
+    @property
+    def file_name(self) -> str:
+        return Path(self.file.name).name if self.file else ""
+
+    @property
+    def embargo_until(self) -> datetime:
+        return self.campaign.embargo_until
+
+    def is_embargoed(self, at: datetime | None = None) -> bool:
+        """Embargoed while its origin campaign is: shown to no employee anywhere before then."""
+        return self.campaign.is_embargoed(at)
+
+    def can_edit(self, user) -> bool:
+        """Those who may edit its origin campaign describe, tag and remove it."""
+        return self.campaign.can_edit(user)
+
+    def set_tags(self, names: list[str]) -> None:
+        tags = [AssetTag.objects.get_or_create(name=name)[0] for name in names]
+        self.tags.set(tags)
+
+    def reuse_in(self, campaign: Campaign, user) -> AssetReuse:
+        """Show this asset on another campaign too (and so on its explainer and packs); no new upload."""
+        if campaign.pk == self.campaign_id:
+            raise ValidationError({"asset": "This asset already belongs to that campaign."})
+        reuse, _ = AssetReuse.objects.get_or_create(
+            asset=self, campaign=campaign, defaults={"added_by": user}
+        )
+        return reuse
 
     @classmethod
     def kind_for_url(cls, url: str) -> str:
@@ -374,6 +544,25 @@ class Asset(models.Model):
         if any(host == h or host.endswith("." + h) for h in cls.VIDEO_HOSTS):
             return cls.Kind.VIDEO
         return cls.Kind.LINK
+
+
+class AssetReuse(models.Model):
+    """An asset of one campaign shown on another (its page, explainer and briefing packs)."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="reuses")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="asset_reuses")
+    added_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            # Asset.reuse_in uses get_or_create: a second reuse of the same asset is the same row.
+            models.UniqueConstraint(fields=["asset", "campaign"], name="one_reuse_per_asset_campaign"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset} in {self.campaign}"
 
 
 class Impact(models.Model):

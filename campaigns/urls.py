@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns import views
+from campaigns import asset_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,6 +9,8 @@ urlpatterns = [
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
+    path("assets/", asset_views.asset_library, name="asset_library"),
+    path("assets/<int:pk>/", asset_views.asset_detail, name="asset_detail"),
     path("campaigns/<int:pk>/assets/<int:asset_pk>/delete/", views.asset_delete, name="asset_delete"),
     path("campaigns/<int:pk>/assets/<int:asset_pk>/file", views.asset_file, name="asset_file"),
     # A catch-all for status moves: every more specific /campaigns/<pk>/... route of a higher app

@@ -143,7 +143,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "impacts": impacts,
             "key_messages": campaign.key_messages.all(),
-            "assets": campaign.assets.all(),
+            "assets": Asset.objects.shown_with(campaign).select_related("campaign"),
             "can_edit": can_edit and campaign.is_editable,
             "moves": [_move_for(campaign, m) for m in MOVES.values() if m.target in allowed],
             "history": campaign_history(campaign),

@@ -12,9 +12,9 @@ class ExplainersConfig(AppConfig):
     name = "explainers"
 
     def ready(self) -> None:
-        from campaigns import asset_access
+        from campaigns import asset_access, asset_uses
         from core import navigation, panels
-        from explainers.models import explainer_shows_asset
+        from explainers.models import explainer_shows_asset, explainer_uses
         from explainers.panels import explainer_panel
         from rollout.models import Delivery
 
@@ -29,3 +29,4 @@ class ExplainersConfig(AppConfig):
         navigation.register(navigation.NavItem("Explainers", "explainer_list", 25))
         panels.register(panels.Panel("explainer", "explainers/_explainer_panel.html", 40, explainer_panel))
         asset_access.register_reader(explainer_shows_asset)  # its page shows the campaign's assets
+        asset_uses.register_use_finder(explainer_uses)  # assets picked from the library

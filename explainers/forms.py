@@ -6,6 +6,8 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
 
+from campaigns.forms import LibraryAssetField
+from campaigns.models import Asset
 from explainers.models import Explainer, ExplainerQuestion, Scenario
 
 MARKDOWN_HELP = "Markdown: **bold**, *italic*, lists, [links](https://…). Scripts and styles are removed."
@@ -27,10 +29,18 @@ class ExplainerForm(forms.ModelForm):
         ],
     )
 
+    assets = LibraryAssetField(
+        label="Also show from the asset library",
+        help_text="Other campaigns' assets to show here too. "
+        "Employees see each only once its own campaign's embargo has lifted.",
+    )
+
     class Meta:
         model = Explainer
-        fields = ["what_and_why", "behaviours", "training", "faq"]
-        widgets = {f: forms.Textarea(attrs={"rows": 6}) for f in fields}
+        fields = ["what_and_why", "behaviours", "training", "faq", "assets"]
+        widgets = {
+            f: forms.Textarea(attrs={"rows": 6}) for f in ["what_and_why", "behaviours", "training", "faq"]
+        }
         help_texts = {
             "what_and_why": MARKDOWN_HELP,
             "behaviours": "What we ask people to do differently. " + MARKDOWN_HELP,
@@ -41,6 +51,9 @@ class ExplainerForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         explainer = self.instance
+        # IC edits explainers and sees the whole library; the campaign's own assets show anyway.
+        shown = Asset.objects.shown_with(explainer.campaign).values("pk")
+        self.fields["assets"].offer(Asset.objects.exclude(pk__in=shown))
         if explainer.publishes_at_embargo:
             initial = self.Publishing.AT_EMBARGO
         elif explainer.published_at:

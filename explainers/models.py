@@ -13,7 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import Campaign, Impact
+from campaigns.asset_uses import Use
+from campaigns.models import Asset, Campaign, Impact
 from people.models import Audience
 from rollout.models import Delivery
 
@@ -56,6 +57,10 @@ class Explainer(models.Model):
     )
     # "Ready": publishes by itself when the embargo lifts, following the embargo if it moves.
     publishes_at_embargo = models.BooleanField(default=False)
+    # Library assets IC picked for this explainer, beyond the campaign's own and reused ones.
+    assets = models.ManyToManyField(
+        "campaigns.Asset", blank=True, related_name="explainers", verbose_name="assets from the library"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -99,9 +104,42 @@ class Explainer(models.Model):
         return explainer
 
 
+def explainer_assets(campaign: Campaign, explainer: Explainer | None, *, released_at: datetime | None = None):
+    """What an explainer shows: its campaign's own and reused assets and its own picks.
+
+    released_at: only assets released by then (what employees see: a reused asset also waits for
+    its origin campaign's embargo, however early this explainer is published).
+    """
+    picked = None
+    if explainer is not None and explainer.pk:
+        picked = Q(
+            models.Exists(
+                Explainer.assets.through.objects.filter(explainer=explainer, asset=models.OuterRef("pk"))
+            )
+        )
+    assets = Asset.objects.shown_with(campaign, also=picked)
+    if released_at is not None:
+        assets = assets.released(released_at)
+    return assets.order_by("created_at", "pk")
+
+
 def explainer_shows_asset(user, asset) -> bool:
-    """The published explainer shows every asset of its campaign to anyone signed in (campaigns.asset_access)."""
-    return Explainer.objects.published().filter(campaign_id=asset.campaign_id).exists()
+    """A published explainer that shows the asset, once the asset itself is released (campaigns.asset_access)."""
+    if asset.is_embargoed():
+        return False
+    places = Q(campaign_id=asset.campaign_id) | Q(campaign__asset_reuses__asset=asset) | Q(assets=asset)
+    return Explainer.objects.published().filter(places).exists()
+
+
+def explainer_uses(asset) -> list[Use]:
+    """The explainers that picked the asset from the library (campaigns.asset_uses)."""
+    uses = []
+    for e in Explainer.objects.filter(assets=asset).select_related("campaign"):
+        publishes_on = e.publishes_on()
+        title = e.campaign.title if publishes_on else f"{e.campaign.title} (not scheduled yet)"
+        url = reverse("explainer_edit", args=[e.campaign_id])
+        uses.append(Use("Explainer", title, url, publishes_on or e.campaign.embargo_until))
+    return uses
 
 
 class ExplainerVariant(models.Model):

@@ -25,7 +25,7 @@ from explainers.forms import (
     ScenarioFormSet,
     VariantsForm,
 )
-from explainers.models import Explainer, ExplainerRead, ExplainerVariant, relevant_campaigns
+from explainers.models import Explainer, ExplainerRead, ExplainerVariant, explainer_assets, relevant_campaigns
 from people import roles
 from people.models import Audience, EmployeeProfile
 from rollout.composer import render_stage
@@ -138,7 +138,9 @@ def _get_explainer_for_user(request: HttpRequest, slug: str) -> tuple[Campaign, 
     raise Http404("No such explainer.")
 
 
-def explainer_context(campaign: Campaign, explainer: Explainer, audience_ids: set[int] | None) -> dict:
+def explainer_context(
+    campaign: Campaign, explainer: Explainer, audience_ids: set[int] | None, *, is_preview: bool = False
+) -> dict:
     """What the full explainer shows; audience_ids=None shows every audience's variant (IC preview)."""
     variants, scenarios = [], []
     if explainer.pk:  # an explainer IC has not started yet previews empty
@@ -146,7 +148,11 @@ def explainer_context(campaign: Campaign, explainer: Explainer, audience_ids: se
         if audience_ids is not None:
             qs = qs.filter(audience__in=audience_ids)
         variants, scenarios = list(qs), list(explainer.scenarios.all())
-    assets = list(campaign.assets.all())
+    # Only released assets; a preview shows those released by the time the explainer publishes.
+    released_at = timezone.now()
+    if is_preview:
+        released_at = max(released_at, explainer.publishes_on() or campaign.embargo_until)
+    assets = list(explainer_assets(campaign, explainer, released_at=released_at))
     return {
         "campaign": campaign,
         "explainer": explainer,
@@ -288,6 +294,7 @@ def explainer_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 explainer = form.save(commit=False)
                 form.apply_publishing(explainer)
                 explainer.save()
+                form.save_m2m()
                 _save_variants(explainer, variants_form.bodies())
                 scenarios.save()
             messages.success(request, f"Explainer saved: {explainer.state_label.lower()}.")
@@ -335,7 +342,7 @@ def explainer_preview(request: HttpRequest, pk: int) -> HttpResponse:
         if audience is None:
             raise Http404("No such audience.")
         audience_ids = {audience.pk}
-    context = explainer_context(campaign, explainer, audience_ids)
+    context = explainer_context(campaign, explainer, audience_ids, is_preview=True)
     affected = {a.pk for a in audiences}
     choices = [(a, a.pk in affected) for a in Audience.objects.order_by("name")]
     context.update({"is_preview": True, "audience_choices": choices, "preview_audience": audience})

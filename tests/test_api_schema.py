@@ -86,7 +86,9 @@ def world(marketing, employee, sales):
     )
     explainer.variants.create(audience=sales, body="For Sales")
     explainer.scenarios.create(position=1, situation="A customer asks", response="You answer")
-    Asset.objects.create(campaign=live, kind=Asset.Kind.LINK, url="https://example.com/deck", caption="Deck")
+    deck = Asset.objects.create(
+        campaign=live, kind=Asset.Kind.LINK, url="https://example.com/deck", caption="Deck"
+    )
     stage = RolloutStage.objects.create(
         campaign=live,
         kind=RolloutStage.Kind.GO_LIVE,
@@ -123,6 +125,7 @@ def world(marketing, employee, sales):
         "briefing": briefing,
         "explainer": explainer,
         "teaser": upcoming,
+        "asset": deck,
     }
 
 
@@ -132,6 +135,8 @@ def get_cases(world, marketing, employee) -> list[tuple[str, str, object]]:
         ("/api/v1/campaigns/", "/api/v1/campaigns/", marketing),
         ("/api/v1/campaigns/{id}/", f"/api/v1/campaigns/{world['campaign'].pk}/", marketing),
         ("/api/v1/audiences/", "/api/v1/audiences/", marketing),
+        ("/api/v1/assets/", "/api/v1/assets/", marketing),
+        ("/api/v1/assets/{id}/", f"/api/v1/assets/{world['asset'].pk}/", marketing),
         ("/api/v1/audiences/{id}/", f"/api/v1/audiences/{world['audience'].pk}/", marketing),
         ("/api/v1/briefings/", "/api/v1/briefings/", employee),
         ("/api/v1/briefings/{id}/", f"/api/v1/briefings/{world['briefing'].pk}/", employee),

@@ -181,6 +181,29 @@ def api_pages(world: World):
 
 
 @employee_urls
+def asset_library_pages(world: World):
+    """The library and its API (marketing and IC only), and every door to an asset reused elsewhere."""
+    yield from urls(("asset_library",), ("asset-list",))
+    for asset in Asset.objects.filter(campaign=world.campaign):
+        yield from urls(
+            ("asset_detail", asset.pk),
+            ("asset-detail", asset.pk),
+            ("asset_file", world.campaign.pk, asset.pk),
+        )
+        yield reverse("asset_library") + f"?q={SENTINEL}"
+        yield reverse("asset-list") + f"?q={SENTINEL}"
+    public = world.extra.get("public_campaign")
+    if public is not None:
+        yield f"/explainers/{public.slug}/"
+        yield f"/api/v1/explainers/{public.slug}/"
+        yield from urls(("campaign_detail", public.pk), ("readiness_targets", public.pk))
+        briefing = world.extra.get("public_briefing")
+        yield from urls(
+            ("briefing_detail", briefing.pk), ("briefing_pack", briefing.pk), ("briefing_ics", briefing.pk)
+        )
+
+
+@employee_urls
 def sign_in_pages(world: World):
     """Single sign-on (identity/oidc.py): off in this test, so both answer 404 and show nothing."""
     yield from urls(("oidc_authentication_init",), ("oidc_authentication_callback",))
@@ -233,6 +256,7 @@ EXCUSED_PARTS = (
     "/pause/",
     "/resume/",
     "/test/",
+    "/reuse/",
     "<slug:action>",
 )
 
@@ -276,6 +300,7 @@ def world_with_sentinels(marketing, sales, employee) -> World:
     add_briefing(world, sales, employee)
     add_comms_item(world, sales)
     add_workplan(world, poster)
+    add_reused_asset(world, marketing, sales, employee)
     return world
 
 
@@ -306,6 +331,40 @@ def add_workplan(world: World, poster: Asset) -> None:
     )
     deliverable.assets.add(poster)
     world.extra["deliverable"] = deliverable
+
+
+def add_reused_asset(world: World, marketing, audience, employee) -> None:
+    """An embargoed library asset (sentinel in title, description and file name) reused where
+    employees already read: a public campaign's page, its published explainer and a briefing pack."""
+    secret = Asset(
+        campaign=world.campaign,
+        kind=Asset.Kind.PDF,
+        caption=f"Price sheet {SENTINEL}",
+        description=f"Rates {SENTINEL}",
+    )
+    secret.file.save(f"{SENTINEL}.pdf", ContentFile(f"%PDF-1.4 {SENTINEL}".encode()), save=True)
+    secret.set_tags([SENTINEL.lower()])
+    past = timezone.now() - timedelta(days=2)
+    public = make_campaign(
+        marketing, title="Open Doors", go_live_at=past, embargo_until=past, status=Campaign.Status.LIVE
+    )
+    add_impact(public, audience)
+    secret.reuse_in(public, marketing)
+    explainer = Explainer.objects.create(campaign=public, slug=public.slug, publishes_at_embargo=True)
+    explainer.assets.add(secret)
+    world.extra["public_campaign"] = public
+    try:
+        briefing_model = apps.get_model("briefings", "Briefing")
+    except LookupError:
+        return
+    starts = timezone.now() + timedelta(days=1)
+    briefing = briefing_model.objects.create(
+        campaign=public, title="Open Doors briefing", starts_at=starts, ends_at=starts + timedelta(hours=1)
+    )
+    briefing.audiences.add(audience)
+    briefing.pack_assets.add(secret)
+    apps.get_model("briefings", "Invitation").objects.create(briefing=briefing, user=employee)
+    world.extra["public_briefing"] = briefing
 
 
 def add_comms_item(world: World, audience) -> None:
@@ -445,8 +504,14 @@ def test_sentinel_reaches_the_employee_after_embargo(client, world, employee):
     shown = {url for url, body in pages.items() if SENTINEL in body}
     assert f"/explainers/{world.explainer.slug}/" in shown
     assert f"/api/v1/explainers/{world.explainer.slug}/" in shown
-    poster = world.campaign.assets.get()
+    poster = world.campaign.assets.get(caption="Launch poster")
     assert f"/campaigns/{world.campaign.pk}/assets/{poster.pk}/file" in shown  # shown on the explainer
+    # The reused library asset: on the public campaign's explainer (page and API), and its file.
+    public = world.extra["public_campaign"]
+    secret = world.campaign.assets.exclude(pk=poster.pk).get()
+    assert f"/explainers/{public.slug}/" in shown
+    assert f"/api/v1/explainers/{public.slug}/" in shown
+    assert f"/campaigns/{world.campaign.pk}/assets/{secret.pk}/file" in shown
     moved = Delivery.objects.get(stage=world.extra["moved_stage"])
     assert f"/inbox/{moved.pk}/" in shown  # {{ details }} renders once the embargo lifts
 

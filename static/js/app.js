@@ -76,6 +76,44 @@
     });
   }
 
+  // <div data-asset-picker>: a filter box above a long checkbox list of library assets.
+  // Without script the whole list shows; ticked assets always stay visible.
+  function addPickerFilters() {
+    document.querySelectorAll("[data-asset-picker]").forEach(function (picker, n) {
+      var list = picker.querySelector(".picker-list");
+      var items = list ? list.querySelectorAll("[data-picker-text]") : [];
+      if (items.length < 6) return;
+      var id = "picker-filter-" + n;
+      var wrap = document.createElement("div");
+      wrap.className = "picker-filter";
+      var label = document.createElement("label");
+      label.setAttribute("for", id);
+      label.textContent = "Filter the list";
+      var input = document.createElement("input");
+      input.type = "search";
+      input.id = id;
+      input.setAttribute("aria-controls", list.id);
+      var status = document.createElement("p");
+      status.className = "help";
+      status.setAttribute("aria-live", "polite");
+      wrap.appendChild(label);
+      wrap.appendChild(input);
+      wrap.appendChild(status);
+      list.parentNode.insertBefore(wrap, list);
+      input.addEventListener("input", function () {
+        var words = input.value.toLowerCase().trim();
+        var shown = 0;
+        items.forEach(function (item) {
+          var ticked = item.querySelector("input:checked");
+          var match = !words || item.getAttribute("data-picker-text").indexOf(words) !== -1;
+          item.hidden = !(match || ticked);
+          if (!item.hidden) shown += 1;
+        });
+        status.textContent = words ? shown + " of " + items.length + " shown" : "";
+      });
+    });
+  }
+
   document.addEventListener("submit", confirmBeforeSubmit);
   document.addEventListener("click", printOnClick);
 
@@ -84,6 +122,7 @@
     drawMeters();
     labelScrollableTables();
     trackReadingProgress();
+    addPickerFilters();
     window.addEventListener("resize", labelScrollableTables);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
