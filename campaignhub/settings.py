@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "explainers",
     "briefings",
     "planning",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     # otherwise swallow /campaigns/readiness/, campaigns/<pk>/explainer/ and the stage routes.
     path("", include("briefings.urls")),
     path("", include("planning.urls")),
+    path("", include("search.urls")),
     path("", include("explainers.urls")),
     path("campaigns/", include("rollout.urls")),
     path("", include("people.urls")),

@@ -52,6 +52,7 @@ def test_the_apps_are_listed_lowest_first_and_cover_every_app_folder():
         "explainers",
         "briefings",
         "planning",
+        "search",
     ]
 
 
