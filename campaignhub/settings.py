@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "briefings",
     "workplan",
     "planning",
+    "search",
 ]
 
 MIDDLEWARE = [

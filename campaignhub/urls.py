@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("briefings.urls")),
     path("", include("planning.urls")),
     path("", include("workplan.urls")),
+    path("", include("search.urls")),
     path("", include("explainers.urls")),
     path("campaigns/", include("rollout.urls")),
     path("", include("people.urls")),

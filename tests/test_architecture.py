@@ -53,6 +53,7 @@ def test_the_apps_are_listed_lowest_first_and_cover_every_app_folder():
         "briefings",
         "workplan",
         "planning",
+        "search",
     ]
 
 

@@ -104,6 +104,15 @@ def explainer_pages(world: World):
 
 
 @employee_urls
+def search_pages(world: World):
+    # Words beside the sentinel in embargoed fields: a leaking hit would show it in its snippet. (Not
+    # the sentinel itself: the page repeats what was searched for.)
+    search = reverse("search")
+    for word in [*world.campaign.title.split(), "Details", "Behaviours", "Training", "FAQ", "Variant"]:
+        yield f"{search}?q={word}"
+
+
+@employee_urls
 def briefing_pages(world: World):
     briefing = world.extra.get("briefing")
     if briefing is None:

@@ -43,6 +43,7 @@ PAGES = {
     "scim_users": ("get", "/scim/v2/Users", None, None),
     "scim_create": ("post", "/scim/v2/Users", None, None),
     "scim_groups": ("get", "/scim/v2/Groups", None, None),
+    "search": ("get", "/search/?q=campaign", None, None),  # what each may see: search/tests
 }
 
 # fmt: off
@@ -63,6 +64,7 @@ MATRIX = {
     "scim_users":   (TOKEN,    TOKEN,   TOKEN,    TOKEN, TOKEN,   TOKEN,     TOKEN, TOKEN),
     "scim_create":  (TOKEN,    TOKEN,   TOKEN,    TOKEN, TOKEN,   TOKEN,     TOKEN, TOKEN),
     "scim_groups":  (TOKEN,    TOKEN,   TOKEN,    TOKEN, TOKEN,   TOKEN,     TOKEN, TOKEN),
+    "search":       (LOGIN,    OK,      OK,       OK,   OK,       OK,        OK, OK),
 }
 # fmt: on
 
