@@ -33,6 +33,7 @@ from django.utils import timezone
 from campaigns.models import Campaign
 from people.models import Audience, EmployeeProfile
 from rollout import composer
+from rollout.heartbeat import stage_heartbeat
 from rollout.models import Delivery, RolloutStage
 from rollout.plan import leak_reason
 
@@ -317,7 +318,8 @@ def resolve_recipients(stage_id: int, now: datetime) -> None:
         return
     if stage.state != RolloutStage.State.SENDING:
         return
-    count = _insert_deliveries(stage, stage.recipients(), now)
+    with stage_heartbeat(stage.pk):  # a huge audience may take longer than the stale time
+        count = _insert_deliveries(stage, stage.recipients(), now)
     RolloutStage.objects.filter(pk=stage.pk, state=RolloutStage.State.SENDING).update(
         recipients_resolved_at=now, heartbeat_at=now
     )
