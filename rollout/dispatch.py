@@ -338,7 +338,8 @@ def deliver_to_late_joiners(now: datetime, *, fresh_stage_ids: Iterable[int] = (
     those rows, checks only those people (or redefined audiences) against the stages that top up
     audiences now, and deletes the rows in the same transaction. A stage that could not take part
     while changes were taken (paused, not running, embargoed again, superseded) loses its check mark
-    and is checked in full once it tops up again: rare, and once. An idle tick reads two small tables.
+    and is checked in full once it tops up again: rare, and once. An idle tick reads the running
+    stages and an empty change table, however many people their audiences hold.
     Stages resolved in this very tick (fresh_stage_ids) were checked by their resolution.
     """
     fresh_stage_ids = set(fresh_stage_ids)
