@@ -170,6 +170,9 @@ else:
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # Each consumer lists its folder this often when idle: the tick worker picks beat's message
+        # up within a quarter second (kombu's default is 1 s), for one directory listing per poll.
+        "polling_interval": 0.25,
     }
 
 CELERY_TASK_IGNORE_RESULT = True
@@ -179,6 +182,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # fan-out chunks are long; do not hoard t
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# The tick has its own queue, consumed by its own worker process (Procfile `tick`), so it never
+# waits behind email chunks (CELERY_TASK_DEFAULT_QUEUE, consumed by `worker`): a stage due while a
+# large fan-out drains is claimed at the next tick. Everything else goes to the default queue.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+TICK_QUEUE = "tick"
+CELERY_TASK_ROUTES = {"rollout.tasks.dispatch_due": {"queue": TICK_QUEUE}}
 DISPATCH_INTERVAL_SECONDS = _int("DISPATCH_INTERVAL_SECONDS", default=30)
 if DISPATCH_INTERVAL_SECONDS < 1:
     raise ImproperlyConfigured("DISPATCH_INTERVAL_SECONDS must be at least 1.")
@@ -186,7 +195,9 @@ if DISPATCH_INTERVAL_SECONDS < 1:
 # before a claim counts as abandoned (must exceed EMAIL_TIMEOUT), and email retry policy.
 DISPATCH_CHUNK_SIZE = _int("DISPATCH_CHUNK_SIZE", default=500)
 DISPATCH_INSERT_BATCH = _int("DISPATCH_INSERT_BATCH", default=5000)  # delivery rows per INSERT
-DISPATCH_STALE_SECONDS = _int("DISPATCH_STALE_SECONDS", default=300)
+# 60 s: a killed chunk is sent again within about a minute, before the next stage is due; a healthy
+# chunk, however slow, keeps its claim fresh with a heartbeat (rollout/heartbeat.py) every quarter of it.
+DISPATCH_STALE_SECONDS = _int("DISPATCH_STALE_SECONDS", default=60)
 EMAIL_MAX_ATTEMPTS = _int("EMAIL_MAX_ATTEMPTS", default=5)
 EMAIL_RETRY_BASE_SECONDS = _int("EMAIL_RETRY_BASE_SECONDS", default=60)
 if min(DISPATCH_CHUNK_SIZE, DISPATCH_INSERT_BATCH, EMAIL_MAX_ATTEMPTS) < 1 or DISPATCH_STALE_SECONDS < 4:

@@ -31,9 +31,11 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from core.aggregates import parse_ids
 from people.models import Audience, EmployeeProfile
 from rollout import composer
-from rollout.models import Delivery, RolloutStage
+from rollout.heartbeat import stage_heartbeat
+from rollout.models import Delivery, MembershipChange, RolloutStage
 from rollout.plan import leak_reason
 
 log = logging.getLogger(__name__)
@@ -317,20 +319,81 @@ def resolve_recipients(stage_id: int, now: datetime) -> None:
         return
     if stage.state != RolloutStage.State.SENDING:
         return
-    count = _insert_deliveries(stage, stage.recipients(), now)
+    with stage_heartbeat(stage.pk):  # a huge audience may take longer than the stale time
+        count = _insert_deliveries(stage, stage.recipients(), now)
     RolloutStage.objects.filter(pk=stage.pk, state=RolloutStage.State.SENDING).update(
-        recipients_resolved_at=now, heartbeat_at=now
+        recipients_resolved_at=now, heartbeat_at=now, joiners_checked_at=now
     )
     log.info("stage %s: %d delivery row(s) for %s", stage.pk, count, stage.channels)
+
+
+JOINER_CHANGES_PER_BATCH = 5000  # change rows taken (and deleted) per transaction
 
 
 def deliver_to_late_joiners(now: datetime, *, fresh_stage_ids: Iterable[int] = ()) -> int:
     """People who joined an audience after a stage went out get the latest stage sent to it, once.
 
-    Stages resolved in this very tick (fresh_stage_ids) already have everyone and are not re-scanned.
+    Found from what changed, not by re-reading every live audience each tick: the database records
+    whose memberships may have changed in MembershipChange (rollout/models.py), and each tick takes
+    those rows, checks only those people (or redefined audiences) against the stages that top up
+    audiences now, and deletes the rows in the same transaction. A stage that could not take part
+    while changes were taken (paused, not running, embargoed again, superseded) loses its check mark
+    and is checked in full once it tops up again: rare, and once. An idle tick reads the running
+    stages and an empty change table, however many people their audiences hold.
+    Stages resolved in this very tick (fresh_stage_ids) were checked by their resolution.
     """
     fresh_stage_ids = set(fresh_stage_ids)
-    stages = (
+    topping_up = stages_topping_up(now)
+    count = 0
+    for stage, audiences in topping_up.items():
+        if stage.joiners_checked_at is None and stage.pk not in fresh_stage_ids:
+            count += _insert_deliveries(
+                stage, Audience.users_in(audiences).exclude(deliveries__stage=stage), now
+            )
+            RolloutStage.objects.filter(pk=stage.pk).update(joiners_checked_at=now)
+    while True:
+        with transaction.atomic():
+            changes = list(
+                MembershipChange.objects.select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", "user_id", "audience_id")[:JOINER_CHANGES_PER_BATCH]
+            )
+            if not changes:
+                return count
+            count += _deliver_for_changes(topping_up, changes, now)
+            MembershipChange.objects.filter(pk__in=[pk for pk, _, _ in changes]).delete()
+        if len(changes) < JOINER_CHANGES_PER_BATCH:
+            return count
+
+
+def _deliver_for_changes(topping_up: dict[RolloutStage, list[Audience]], changes: list, now: datetime) -> int:
+    """Check the people (and audiences) these change rows name against the stages topping up now."""
+    user_ids = {user_id for _, user_id, _ in changes if user_id is not None}
+    redefined = {audience_id for _, _, audience_id in changes if audience_id is not None}
+    count = 0
+    for stage, audiences in topping_up.items():
+        whole = [a for a in audiences if a.pk in redefined]
+        if whole:  # a redefined audience: all its members are checked
+            newcomers = Audience.users_in(whole) | Audience.users_in(audiences).filter(pk__in=user_ids)
+        elif user_ids:
+            newcomers = Audience.users_in(audiences).filter(pk__in=user_ids)
+        else:
+            continue
+        count += _insert_deliveries(stage, newcomers.exclude(deliveries__stage=stage), now)
+    # Stages that could not take part in this check are checked in full when they top up again.
+    RolloutStage.objects.filter(
+        recipients_resolved_at__isnull=False, joiners_checked_at__isnull=False
+    ).exclude(pk__in=[stage.pk for stage in topping_up]).update(joiners_checked_at=None)
+    return count
+
+
+def stages_topping_up(now: datetime) -> dict[RolloutStage, list[Audience]]:
+    """{stage: its audiences it tops up}: for each running campaign and audience, the latest stage sent to it.
+
+    A stage whose details are under embargo again (it was extended) tops up nobody until it lifts,
+    and still counts as the latest for its audiences: nobody gets an older stage instead.
+    """
+    stages = list(
         RolloutStage.objects.filter(
             campaign__status__in=RUNNING,
             campaign__paused_at__isnull=True,
@@ -338,22 +401,21 @@ def deliver_to_late_joiners(now: datetime, *, fresh_stage_ids: Iterable[int] = (
             state__in=[RolloutStage.State.SENT, RolloutStage.State.SENDING],
         )
         .select_related("campaign")
-        .prefetch_related("audiences")
+        .with_target_audience_ids()
         .order_by("campaign_id", "-send_at", "-pk")
     )
-    count = 0
+    targets = {stage.pk: parse_ids(stage.target_audience_ids) for stage in stages}
+    audiences = Audience.objects.in_bulk(set().union(*targets.values())) if stages else {}
+    topping_up: dict[RolloutStage, list[Audience]] = {}
     for _, group in groupby(stages, key=lambda s: s.campaign_id):
         covered: set[int] = set()
         for stage in group:  # newest first: each audience is topped up from its latest stage only
-            audiences = stage.target_audiences()
-            fresh = [a for a in audiences if a.pk not in covered]
-            covered.update(a.pk for a in audiences)
-            # Not while the details are under embargo again (it was extended): they get it once it lifts.
+            fresh = sorted(targets[stage.pk] - covered)
+            covered |= targets[stage.pk]
             held = composer.stage_reveals_details(stage) and stage.campaign.is_embargoed(now)
-            if fresh and stage.pk not in fresh_stage_ids and not held:
-                newcomers = Audience.users_in(fresh).exclude(deliveries__stage=stage)
-                count += _insert_deliveries(stage, newcomers, now)
-    return count
+            if fresh and not held:
+                topping_up[stage] = [audiences[pk] for pk in fresh if pk in audiences]
+    return topping_up
 
 
 # --- email ----------------------------------------------------------------------------------------

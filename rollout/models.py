@@ -125,6 +125,9 @@ class RolloutStage(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     # Set once every recipient has a Delivery row; a SENDING stage without it is re-claimed when stale.
     recipients_resolved_at = models.DateTimeField(null=True, blank=True)
+    # When everyone then in the audiences it tops up was known to have it (set when resolved, and by a
+    # full check); null: check its audiences in full when it next tops up late joiners (dispatch).
+    joiners_checked_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -139,6 +142,7 @@ class RolloutStage(models.Model):
             "claimed_at",
             "heartbeat_at",
             "recipients_resolved_at",
+            "joiners_checked_at",
             "sent_at",
             "created_at",
         ]
@@ -289,3 +293,22 @@ class Delivery(models.Model):
         if recorded:
             self.acknowledged_at = at
         return recorded
+
+
+class MembershipChange(models.Model):
+    """Someone whose audiences may have changed (user_id), or an audience redefined (audience_id).
+
+    The late-joiner check (dispatch.deliver_to_late_joiners) reads these rows and deletes them, so
+    the table only holds what changed since the last tick. They are written by the database itself
+    (triggers, migration 0003_late_joiners_from_changes): a profile created or its department, team,
+    location or role changed; an account switched back on; someone added to a list audience; an
+    audience's rule changed; an audience given to a stage or a campaign's impacts. So every writer
+    (the CSV import in bulk, SCIM, the admin, a raw UPDATE) is covered without having to remember.
+    No foreign keys: a row about someone deleted since simply matches nobody.
+    """
+
+    user_id = models.BigIntegerField(null=True)
+    audience_id = models.BigIntegerField(null=True)
+
+    def __str__(self) -> str:
+        return f"user {self.user_id}" if self.user_id else f"audience {self.audience_id}"

@@ -7,6 +7,7 @@ process is a bounded poll of the database with a clear timeout; time is otherwis
 
 from __future__ import annotations
 
+import asyncio
 import email
 import logging
 import os
@@ -30,6 +31,9 @@ from people.models import EmployeeProfile
 
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = str(Path(sys.executable).with_name("celery"))
+EMAIL_QUEUE = settings.CELERY_TASK_DEFAULT_QUEUE  # email chunks and every other task
+TICK_QUEUE = settings.TICK_QUEUE  # beat's dispatch tick only
+ALL_QUEUES = (EMAIL_QUEUE, TICK_QUEUE)
 
 
 def free_port() -> int:
@@ -57,6 +61,7 @@ class RecordingHandler:
         self.connections = 0
         self.refused = 0
         self.refuse: str | None = None
+        self.delay = 0.0  # seconds before each message's reply
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         with self.lock:
@@ -65,6 +70,8 @@ class RecordingHandler:
         return responses
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:  # a slow relay: each message takes this long to be accepted
+            await asyncio.sleep(self.delay)
         if self.refuse:
             with self.lock:
                 self.refused += 1
@@ -143,8 +150,12 @@ class Processes:
         self.procs.append((proc, log))
         return proc
 
-    def worker(self, name: str) -> subprocess.Popen:
-        """One solo-pool worker (a single process, so one SIGKILL kills exactly one sender)."""
+    def worker(self, name: str, queues: tuple[str, ...] = ALL_QUEUES) -> subprocess.Popen:
+        """One solo-pool worker (a single process, so one SIGKILL kills exactly one sender).
+
+        By default it consumes every queue; `queues=(EMAIL_QUEUE,)` and `(TICK_QUEUE,)` split the
+        work the way the Procfile does (email chunks on one worker, the tick on its own).
+        """
         proc = self._start(
             [
                 "worker",
@@ -152,6 +163,8 @@ class Processes:
                 "solo",
                 "-n",
                 f"{name}@%h",
+                "-Q",
+                ",".join(queues),
                 "-l",
                 "INFO",
                 "--without-gossip",
@@ -204,7 +217,9 @@ def celery_processes(transactional_db, smtp_server, tmp_path):
     """
     from campaignhub.celery import app
 
-    app.control.purge()  # leftovers of an earlier run must not reach this test's workers
+    with app.connection_for_write() as conn:  # leftovers of an earlier run must not reach this test's workers
+        for queue in ALL_QUEUES:
+            conn.default_channel.queue_purge(queue)
     processes = Processes(tmp_path, smtp_server)
     yield processes
     processes.stop_all()

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from rollout import dispatch, mailer
+from rollout import dispatch
+from rollout.tasks import enqueue_email_chunk, send_email_chunk_now
 
 
 class Command(BaseCommand):
@@ -16,10 +17,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, queue: bool = False, **options):
-        enqueue = mailer.send_email_chunk
-        if queue:
-            from rollout.tasks import enqueue_email_chunk
-
-            enqueue = enqueue_email_chunk
+        enqueue = enqueue_email_chunk if queue else send_email_chunk_now
         report = dispatch.dispatch_due(enqueue=enqueue)
         self.stdout.write(f"Dispatch tick: {report}")
