@@ -272,8 +272,11 @@ class Delivery(models.Model):
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
 
-    stage = models.ForeignKey(RolloutStage, on_delete=models.CASCADE, related_name="deliveries")
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="deliveries")
+    # No index of their own: the unique key starts with stage, the inbox index with recipient.
+    stage = models.ForeignKey(
+        RolloutStage, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
     channel = models.CharField(max_length=10, choices=EmployeeProfile.Channel.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     message_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -293,7 +296,8 @@ class Delivery(models.Model):
         db_table = "campaigns_delivery"  # moved from campaigns: the table keeps its name
         verbose_name_plural = "deliveries"
         constraints = [
-            # dispatch inserts deliveries with ignore_conflicts; this makes a second insert a no-op.
+            # The fan-out's INSERT … ON CONFLICT DO NOTHING targets it: a second insert is a no-op.
+            # Also the index for every lookup by stage (its first column), deletes of a stage included.
             models.UniqueConstraint(
                 fields=["stage", "recipient", "channel"], name="one_delivery_per_stage_recipient_channel"
             ),
@@ -301,8 +305,10 @@ class Delivery(models.Model):
         indexes = [
             # The email sender picks up work by stage among pending/sending rows.
             models.Index(fields=["stage", "status"], condition=~Q(status="sent"), name="delivery_unsent"),
-            # The inbox: a person's in-app deliveries, newest first.
-            models.Index(fields=["recipient", "channel", "-sent_at"], name="delivery_inbox"),
+            # The inbox (DeliveryQuerySet.in_app_for(user).newest_first()): one index range read in
+            # the order it is shown, no sort, whatever the table holds. Also the index for every lookup
+            # by recipient (its first column), deleting a user included.
+            models.Index(fields=["recipient", "channel", "-sent_at", "-id"], name="delivery_inbox_newest"),
             # dispatch.queue_email_chunks: pending email whose retry time has come.
             models.Index(
                 fields=["next_attempt_at"], condition=Q(status="pending"), name="delivery_pending_retry"
