@@ -311,9 +311,9 @@ def _insert_deliveries(stage: RolloutStage, recipients, now: datetime, *, missin
         return 0
     inserted = 0
     for start in range(bounds["first"], bounds["last"] + 1, insert_batch_size()):
-        in_range = Q(pk__gte=start, pk__lt=start + insert_batch_size())
-        # A semi-join: the audience filter may join (explicit lists), the inserted rows must not repeat.
-        people = User.objects.filter(in_range, pk__in=recipients.filter(in_range).values("pk"))
+        # No DISTINCT or semi-join: audience filters do not repeat a person (rules join the one-to-one
+        # profile, lists test membership with EXISTS), and a repeat would be a conflict, skipped.
+        people = recipients.filter(pk__gte=start, pk__lt=start + insert_batch_size())
         for channel in stage.channels:
             wanted = wanting(people, channel, stage.channels)
             if missing_only:
