@@ -96,6 +96,17 @@ def main() -> None:
         pending = Delivery.objects.filter(status="pending", channel="email").order_by("stage_id", "pk")
         sql, params = pending.values_list("stage_id", "pk").query.sql_with_params()
         print(explain(sql, params))
+        print(
+            "\nSizes after the tick (what the cache must hold for a fan-out of this size to stay in memory):"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid "
+                "WHERE i.indrelid = 'campaigns_delivery'::regclass UNION ALL "
+                "SELECT 'campaigns_delivery (heap)', pg_relation_size('campaigns_delivery') ORDER BY 2 DESC"
+            )
+            for name, size in cursor.fetchall():
+                print(f"    {name}: {size / 2**20:.0f} MB")
         print("\nOne fan-out statement of the tick (its first id range), on an empty table:")
         print(fan_out_statement_plan(bench))
 

@@ -6,8 +6,9 @@ again by a later tick, so a SIGKILLed worker loses nothing.
 
 - A stage is claimed with SELECT … FOR UPDATE SKIP LOCKED inside a transaction (PostgreSQL); on
   SQLite the IMMEDIATE transaction (settings) takes the write lock up front, which serialises ticks.
-- Every recipient gets a Delivery row before anything is sent, inserted in bulk with
-  ignore_conflicts on the (stage, recipient, channel) unique key: a second insert is a no-op.
+- Every recipient gets a Delivery row before anything is sent, by one INSERT … SELECT … ON CONFLICT
+  DO NOTHING per channel and range of user ids (the database resolves the audience; no Python object
+  per person): on the (stage, recipient, channel) unique key a second insert is a no-op.
 - In-app deliveries are those rows (status sent). Email rows start pending and go out in chunks,
   one task and one SMTP connection per chunk; each row is marked sent right after the server
   accepted it, so a kill duplicates at most the one message in flight, with the same Message-ID
