@@ -194,7 +194,8 @@ if DISPATCH_INTERVAL_SECONDS < 1:
 # Dispatch engine (rollout/dispatch.py): email rows per chunk task, seconds without a heartbeat
 # before a claim counts as abandoned (must exceed EMAIL_TIMEOUT), and email retry policy.
 DISPATCH_CHUNK_SIZE = _int("DISPATCH_CHUNK_SIZE", default=500)
-DISPATCH_INSERT_BATCH = _int("DISPATCH_INSERT_BATCH", default=5000)  # delivery rows per INSERT
+# People (a range of user ids) per fan-out INSERT … SELECT; each range re-reads the audience, so keep it large.
+DISPATCH_INSERT_BATCH = _int("DISPATCH_INSERT_BATCH", default=250_000)
 # 60 s: a killed chunk is sent again within about a minute, before the next stage is due; a healthy
 # chunk, however slow, keeps its claim fresh with a heartbeat (rollout/heartbeat.py) every quarter of it.
 DISPATCH_STALE_SECONDS = _int("DISPATCH_STALE_SECONDS", default=60)

@@ -6,8 +6,9 @@ again by a later tick, so a SIGKILLed worker loses nothing.
 
 - A stage is claimed with SELECT … FOR UPDATE SKIP LOCKED inside a transaction (PostgreSQL); on
   SQLite the IMMEDIATE transaction (settings) takes the write lock up front, which serialises ticks.
-- Every recipient gets a Delivery row before anything is sent, inserted in bulk with
-  ignore_conflicts on the (stage, recipient, channel) unique key: a second insert is a no-op.
+- Every recipient gets a Delivery row before anything is sent, by one INSERT … SELECT … ON CONFLICT
+  DO NOTHING per channel and range of user ids (the database resolves the audience; no Python object
+  per person): on the (stage, recipient, channel) unique key a second insert is a no-op.
 - In-app deliveries are those rows (status sent). Email rows start pending and go out in chunks,
   one task and one SMTP connection per chunk; each row is marked sent right after the server
   accepted it, so a kill duplicates at most the one message in flight, with the same Message-ID
@@ -21,12 +22,14 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import reduce
 from itertools import groupby
+from operator import or_
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, TextField
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -265,50 +268,63 @@ def take_over_stale_stage(pk: int, seen_heartbeat_at: datetime, now: datetime) -
 
 
 def channels_for(stage_channels: Iterable[str], preferred: list | None, email: str) -> list[str]:
-    """The stage's channels this person wants (all of them if they want none); email needs an address."""
+    """The stage's channels this person wants (all of them if they want none); email needs an address.
+
+    The rule in words; the fan-out applies it in SQL (wanting), and a test holds the two together.
+    """
     stage_channels = list(stage_channels)
     wanted = [c for c in stage_channels if not preferred or c in preferred] or stage_channels
     return [c for c in wanted if c != EMAIL or email]
+
+
+def wanting(people, channel: str, stage_channels: Iterable[str]):
+    """Those of these people who get this channel of a stage sent on stage_channels (channels_for, in SQL).
+
+    A person gets a channel they prefer, or every channel of the stage when they prefer none of its
+    channels (nothing set, or only channels the stage does not use). Preferences are matched as
+    JSON text ('"in_app"'), which PostgreSQL and SQLite write alike.
+    """
+    if channel == EMAIL:
+        people = people.exclude(email="")
+    others = [c for c in stage_channels if c != channel]
+    if not others:  # the only channel of the stage: everyone gets it, whatever they prefer
+        return people
+    prefers = {c: Q(preferred__contains=json.dumps(c)) for c in stage_channels}
+    prefers_another = reduce(or_, (prefers[c] for c in others))
+    return people.annotate(preferred=Cast("profile__preferred_channels", TextField())).filter(
+        Q(preferred__isnull=True) | prefers[channel] | ~prefers_another
+    )
 
 
 def insert_batch_size() -> int:
     return settings.DISPATCH_INSERT_BATCH
 
 
-def _insert_deliveries(stage: RolloutStage, recipients, now: datetime) -> int:
-    """Insert this stage's delivery rows for the given users, in batches; existing rows are left alone."""
-    # A semi-join instead of DISTINCT: the audience filter may join (explicit lists), the result must not.
-    people = User.objects.filter(pk__in=recipients.values("pk"))
-    # Preferences as raw text: most people have none, and decoding 100k JSON values costs seconds.
-    rows = people.values_list("pk", "email", Cast("profile__preferred_channels", TextField()))
-    batch: list[Delivery] = []
+def _insert_deliveries(stage: RolloutStage, recipients, now: datetime, *, missing_only: bool = False) -> int:
+    """Insert this stage's delivery rows for these people; existing rows are left alone.
+
+    One INSERT … SELECT per channel and range of DISPATCH_INSERT_BATCH user ids, with a heartbeat
+    after each range: the database resolves the people, nothing per person comes into Python, and a
+    tick that dies mid-way leaves whole ranges that the re-claiming tick skips by the unique key.
+    missing_only (late joiners: most people already have their rows) leaves out, per channel, the
+    people who have that row before the insert looks at them.
+    """
+    bounds = recipients.aggregate(first=Min("pk"), last=Max("pk"))
+    if bounds["first"] is None:
+        return 0
     inserted = 0
-    for user_id, email, raw_preferred in rows:
-        preferred = json.loads(raw_preferred) if raw_preferred and raw_preferred != "[]" else None
-        for channel in channels_for(stage.channels, preferred, email):
-            is_in_app = channel == IN_APP
-            batch.append(
-                Delivery(
-                    stage_id=stage.pk,
-                    recipient_id=user_id,
-                    channel=channel,
-                    status=Delivery.Status.SENT if is_in_app else Delivery.Status.PENDING,
-                    sent_at=now if is_in_app else None,
-                    created_at=now,
-                )
-            )
-        if len(batch) >= insert_batch_size():
-            inserted += _flush(stage, batch, now)
-            batch = []
-    if batch:
-        inserted += _flush(stage, batch, now)
+    for start in range(bounds["first"], bounds["last"] + 1, insert_batch_size()):
+        # No DISTINCT or semi-join: audience filters do not repeat a person (rules join the one-to-one
+        # profile, lists test membership with EXISTS), and a repeat would be a conflict, skipped.
+        people = recipients.filter(pk__gte=start, pk__lt=start + insert_batch_size())
+        for channel in stage.channels:
+            wanted = wanting(people, channel, stage.channels)
+            if missing_only:
+                has_it = Delivery.objects.filter(stage_id=stage.pk, channel=channel, recipient=OuterRef("pk"))
+                wanted = wanted.exclude(Exists(has_it))
+            inserted += Delivery.objects.insert_for(stage.pk, channel, wanted, now)
+        RolloutStage.objects.filter(pk=stage.pk).update(heartbeat_at=now)
     return inserted
-
-
-def _flush(stage: RolloutStage, batch: list[Delivery], now: datetime) -> int:
-    Delivery.objects.bulk_create(batch, ignore_conflicts=True)
-    RolloutStage.objects.filter(pk=stage.pk).update(heartbeat_at=now)
-    return len(batch)
 
 
 def resolve_recipients(stage_id: int, now: datetime) -> None:
@@ -347,9 +363,7 @@ def deliver_to_late_joiners(now: datetime, *, fresh_stage_ids: Iterable[int] = (
     count = 0
     for stage, audiences in topping_up.items():
         if stage.joiners_checked_at is None and stage.pk not in fresh_stage_ids:
-            count += _insert_deliveries(
-                stage, Audience.users_in(audiences).exclude(deliveries__stage=stage), now
-            )
+            count += _insert_deliveries(stage, Audience.users_in(audiences), now, missing_only=True)
             RolloutStage.objects.filter(pk=stage.pk).update(joiners_checked_at=now)
     while True:
         with transaction.atomic():
@@ -379,7 +393,7 @@ def _deliver_for_changes(topping_up: dict[RolloutStage, list[Audience]], changes
             newcomers = Audience.users_in(audiences).filter(pk__in=user_ids)
         else:
             continue
-        count += _insert_deliveries(stage, newcomers.exclude(deliveries__stage=stage), now)
+        count += _insert_deliveries(stage, newcomers, now, missing_only=True)
     # Stages that could not take part in this check are checked in full when they top up again.
     RolloutStage.objects.filter(
         recipients_resolved_at__isnull=False, joiners_checked_at__isnull=False

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -208,6 +208,41 @@ class RolloutStage(models.Model):
 
 
 class DeliveryQuerySet(models.QuerySet):
+    def insert_for(self, stage_id: int, channel: str, people, now: datetime) -> int:
+        """One delivery row per person for this stage and channel, in a single INSERT … SELECT.
+
+        The database selects the people (a User queryset) and fills every column from
+        Delivery.new_row_values, so no Python object per person exists; a row that already exists
+        (the unique key) is left alone, which makes a resumed or repeated fan-out a no-op.
+        Returns the number of rows inserted.
+        """
+        connection = connections[self.db]
+        meta = Delivery._meta
+        people_sql, params = (
+            people.values(person_id=models.F("pk")).query.get_compiler(using=self.db).as_sql()
+        )
+        columns, values, value_params = [], [], []
+        for name, value in Delivery.new_row_values(stage_id, channel, now).items():
+            field = meta.get_field(name)
+            columns.append(connection.ops.quote_name(field.column))
+            if value is Delivery.RECIPIENT:
+                values.append("person.person_id")
+            elif value is Delivery.NEW_UUID:
+                values.append(NEW_UUID_SQL[connection.vendor])
+            else:
+                values.append("%s")
+                value_params.append(field.get_db_prep_save(value, connection))
+        unique = [meta.get_field(name).column for name in ("stage", "recipient", "channel")]
+        # "WHERE true": SQLite needs it to tell the upsert's ON CONFLICT from a join's ON.
+        sql = (
+            f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({', '.join(columns)}) "
+            f"SELECT {', '.join(values)} FROM ({people_sql}) person WHERE true "
+            f"ON CONFLICT ({', '.join(unique)}) DO NOTHING"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*value_params, *params])
+            return cursor.rowcount
+
     def in_app_for(self, user) -> DeliveryQuerySet:
         return self.filter(
             recipient=user, channel=EmployeeProfile.Channel.IN_APP, status=Delivery.Status.SENT
@@ -220,8 +255,19 @@ class DeliveryQuerySet(models.QuerySet):
         return self.order_by("-sent_at", "-pk")
 
 
+# A fresh random UUID per row, computed by the database (Delivery.message_id in a fan-out INSERT … SELECT).
+NEW_UUID_SQL = {
+    "postgresql": "gen_random_uuid()",
+    "sqlite": "lower(hex(randomblob(16)))",  # how Django stores a UUIDField on SQLite: 32 hex digits
+}
+
+
 class Delivery(models.Model):
     """One announcement to one person on one channel: exists before the send, updated after."""
+
+    # Placeholders in new_row_values for what the database fills per person.
+    RECIPIENT = object()
+    NEW_UUID = object()
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -230,8 +276,11 @@ class Delivery(models.Model):
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
 
-    stage = models.ForeignKey(RolloutStage, on_delete=models.CASCADE, related_name="deliveries")
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="deliveries")
+    # No index of their own: the unique key starts with stage, the inbox index with recipient.
+    stage = models.ForeignKey(
+        RolloutStage, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
     channel = models.CharField(max_length=10, choices=EmployeeProfile.Channel.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     message_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -251,7 +300,8 @@ class Delivery(models.Model):
         db_table = "campaigns_delivery"  # moved from campaigns: the table keeps its name
         verbose_name_plural = "deliveries"
         constraints = [
-            # dispatch inserts deliveries with ignore_conflicts; this makes a second insert a no-op.
+            # The fan-out's INSERT … ON CONFLICT DO NOTHING targets it: a second insert is a no-op.
+            # Also the index for every lookup by stage (its first column), deletes of a stage included.
             models.UniqueConstraint(
                 fields=["stage", "recipient", "channel"], name="one_delivery_per_stage_recipient_channel"
             ),
@@ -259,8 +309,10 @@ class Delivery(models.Model):
         indexes = [
             # The email sender picks up work by stage among pending/sending rows.
             models.Index(fields=["stage", "status"], condition=~Q(status="sent"), name="delivery_unsent"),
-            # The inbox: a person's in-app deliveries, newest first.
-            models.Index(fields=["recipient", "channel", "-sent_at"], name="delivery_inbox"),
+            # The inbox (DeliveryQuerySet.in_app_for(user).newest_first()): one index range read in
+            # the order it is shown, no sort, whatever the table holds. Also the index for every lookup
+            # by recipient (its first column), deleting a user included.
+            models.Index(fields=["recipient", "channel", "-sent_at", "-id"], name="delivery_inbox_newest"),
             # dispatch.queue_email_chunks: pending email whose retry time has come.
             models.Index(
                 fields=["next_attempt_at"], condition=Q(status="pending"), name="delivery_pending_retry"
@@ -272,6 +324,30 @@ class Delivery(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("inbox_item", args=[self.pk])
+
+    @classmethod
+    def new_row_values(cls, stage_id: int, channel: str, now: datetime) -> dict[str, object]:
+        """Every column of a fresh delivery row but the id, by field name: what a fan-out inserts.
+
+        The one list DeliveryQuerySet.insert_for writes; a test fails when the model gains a field
+        this does not fill. In-app rows are the delivery itself (sent now); email rows wait for a chunk.
+        """
+        is_in_app = channel == EmployeeProfile.Channel.IN_APP
+        return {
+            "stage": stage_id,
+            "recipient": cls.RECIPIENT,
+            "channel": channel,
+            "status": cls.Status.SENT if is_in_app else cls.Status.PENDING,
+            "message_id": cls.NEW_UUID,
+            "attempts": 0,
+            "last_error": "",
+            "next_attempt_at": None,
+            "claimed_at": None,
+            "created_at": now,
+            "sent_at": now if is_in_app else None,
+            "read_at": None,
+            "acknowledged_at": None,
+        }
 
     @property
     def asks_acknowledgement(self) -> bool:
