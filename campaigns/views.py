@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -32,6 +33,8 @@ from people import roles
 from people.models import MarcomTeam
 
 logger = logging.getLogger(__name__)
+
+CAMPAIGN_PAGE_SIZE = 50  # the list grows with history; each page renders a fixed number
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -56,6 +59,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/home.html", context)
 
 
+def _query_without_page(request: HttpRequest) -> str:
+    """The request's GET parameters except `page`, for the pager's links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
@@ -72,11 +82,14 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         campaigns = campaigns.filter(teams__slug=team)
     if request.GET.get("mine"):
         campaigns = campaigns.filter(owner=request.user)
+    page = Paginator(campaigns, CAMPAIGN_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "campaigns/campaign_list.html",
         {
-            "campaigns": campaigns,
+            "campaigns": page.object_list,
+            "page": page,
+            "query": _query_without_page(request),
             "status": status,
             "statuses": Campaign.Status.choices,
             "team": team,
