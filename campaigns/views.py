@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -35,6 +36,8 @@ from people.models import MarcomTeam
 logger = logging.getLogger(__name__)
 
 CAMPAIGN_PAGE_SIZE = 50  # the list grows with history; each page renders a fixed number
+AUDIENCE_IMPACTS_SHOWN = 25
+AUDIENCE_IMPACTS_SINCE = timedelta(weeks=4)
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -319,10 +322,21 @@ def _check_broker() -> str:
 
 
 def audience_impacts_panel(request: HttpRequest, audience) -> dict:
-    """The audience page's "Campaigns that affect it": only campaigns this person may see."""
-    impacts = (
-        Impact.objects.filter(audience=audience, campaign__in=Campaign.objects.visible_to(request.user))
+    """The audience page's "Campaigns that affect it": only campaigns this person may see, from
+    four weeks before today on, the next AUDIENCE_IMPACTS_SHOWN by go-live (years of history
+    would otherwise make this the longest list on the page)."""
+    since = timezone.now() - AUDIENCE_IMPACTS_SINCE
+    impacts = list(
+        Impact.objects.filter(
+            audience=audience,
+            campaign__in=Campaign.objects.visible_to(request.user),
+            campaign__go_live_at__gte=since,
+        )
         .select_related("campaign")
-        .order_by("campaign__go_live_at", "campaign__pk")
+        .order_by("campaign__go_live_at", "campaign__pk")[: AUDIENCE_IMPACTS_SHOWN + 1]
     )
-    return {"impacts": impacts}
+    return {
+        "impacts": impacts[:AUDIENCE_IMPACTS_SHOWN],
+        "has_more": len(impacts) > AUDIENCE_IMPACTS_SHOWN,
+        "since": since,
+    }
