@@ -20,6 +20,7 @@ from django.db.models.functions import Trunc
 
 from briefings.models import Briefing
 from campaigns.models import Campaign, Impact, KeyMessage
+from core.aggregates import IdList, parse_ids
 from people.models import Audience
 from planning.entries import STAGE_STATES_SHOWN, Entry, Viewer
 from planning.models import AudienceCap, CommsItem
@@ -229,11 +230,17 @@ def key_message_pairs(
             moments.append(c.go_live_at)
         spans[c.pk] = (week_start(min(moments), tz), week_start(max(moments), tz))
         by_pk[c.pk] = c
-    reach: dict[int, set[int]] = defaultdict(set)
-    for campaign_id, audience_id in Impact.objects.filter(campaign_id__in=list(spans)).values_list(
-        "campaign_id", "audience_id"
+    # One row per campaign with its audience ids ("1,2,3"), not one per campaign and audience.
+    cache: dict[str, frozenset[int]] = {}
+    reach: dict[int, frozenset[int]] = defaultdict(frozenset)
+    for campaign_id, ids in (
+        Impact.objects.filter(campaign_id__in=list(spans))
+        .values("campaign_id")
+        .annotate(ids=IdList("audience_id"))
+        .values_list("campaign_id", "ids")
+        .order_by()
     ):
-        reach[campaign_id].add(audience_id)
+        reach[campaign_id] = parse_ids(ids, cache)
     ordered = sorted(spans, key=lambda pk: (spans[pk][0], pk))
     found: list[tuple[int, int, set[int]]] = []
     for i, a in enumerate(ordered):
