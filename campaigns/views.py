@@ -35,7 +35,7 @@ from people.models import MarcomTeam
 
 logger = logging.getLogger(__name__)
 
-CAMPAIGN_PAGE_SIZE = 50  # the list grows with history; each page renders a fixed number
+CAMPAIGN_PAGE_SIZE = 25  # the list grows with history; each page renders a fixed number
 AUDIENCE_IMPACTS_SHOWN = 25
 AUDIENCE_IMPACTS_SINCE = timedelta(weeks=4)
 

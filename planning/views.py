@@ -35,7 +35,7 @@ from planning.models import CommsItem, ReadinessThreshold
 from planning.readiness import readiness_for
 
 MONTH_CELL_LIMIT = 4  # entries drawn per day in the month grid; the rest are behind "N more"
-READINESS_PAGE_SIZE = 20
+READINESS_PAGE_SIZE = 10  # each campaign is a table of its audiences
 LIST_PAGE_SIZE = 100  # calendar list entries a page
 KEY_MESSAGE_PAIRS_SHOWN = 25
 
