@@ -1,68 +1,34 @@
-"""Benchmark the planning pages on PostgreSQL: 1,000 campaigns x 5 stages x 20 audiences.
+"""Benchmark the pages that grow with history: 1,000 campaigns x 5 stages x 20 audiences, on PostgreSQL.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/pages.py [--runs 15]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/pages.py [--runs 5]
+    ... bench/pages.py --keep bench_pages_mine   # seed once into that database, reuse it next time
+    ... bench/pages.py --keep bench_pages_mine --explain   # also print each page's slowest queries' plans
 
-Creates a scratch database (ch_bench_pages on the same server), migrates and seeds it, renders each
-page through Django's test client as an IC user, prints each page's median time and its ratio to a
-minimal Django view (login required, full middleware, "ok") measured in the same run, then drops the
-scratch database. Goal: each page <= 10x the minimal view.
+Renders each page through Django's test client as an IC user and prints its median time (with
+min-max) and its ratio to a minimal login-required view (full middleware, "ok") measured in the
+same run, pages interleaved round by round so a busy machine slows them alike. Goal: <= 10x.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-import psycopg
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-ROOT = Path(__file__).resolve().parent.parent
-SCRATCH = os.environ.get("BENCH_SCRATCH_DB", "ch_bench_pages")
+from harness import Timing, ratio_line, scratch_database, setup_django
+
 CAMPAIGNS, STAGES, AUDIENCES, EMPLOYEES, COMMS_ITEMS = 1000, 5, 20, 2000, 100
-
-
-def scratch_url(url: str) -> str:
-    parts = urlparse(url)
-    return urlunparse(parts._replace(path=f"/{SCRATCH}"))
-
-
-def admin_conninfo(url: str) -> str:
-    parts = urlparse(url)
-    return urlunparse(parts._replace(path="/postgres"))
-
-
-def recreate(url: str, *, drop_only: bool = False) -> None:
-    with psycopg.connect(admin_conninfo(url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{SCRATCH}"')
-
-
-def exists(url: str) -> bool:
-    with psycopg.connect(admin_conninfo(url), autocommit=True) as conn:
-        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [SCRATCH]).fetchone() is not None
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = scratch_url(url)
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
-    os.environ["SECURE_SSL_REDIRECT"] = "false"
-    os.environ["DEBUG"] = "false"  # DEBUG would record every query and slow every page
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campaignhub.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+GOAL = "<= 10x"
 
 
 def seed() -> None:
     from django.contrib.auth.models import Group, User
+    from django.db import connection
     from django.utils import timezone
 
     from briefings.models import Briefing
@@ -151,19 +117,18 @@ def seed() -> None:
     through.objects.bulk_create(
         [through(rolloutstage=s, audience=a) for s in stages for a in audiences], batch_size=10000
     )
-    deliveries = []
-    for s in stages:
-        if s.state == "sent" and s.kind == "early_warning":
-            deliveries += [
-                Delivery(stage=s, recipient=u, channel="in_app", status="sent", sent_at=s.send_at)
-                for u in rng.sample(users, 100)
-            ]
+    deliveries = [
+        Delivery(stage=s, recipient=u, channel="in_app", status="sent", sent_at=s.send_at)
+        for s in stages
+        if s.state == "sent" and s.kind == "early_warning"
+        for u in rng.sample(users, 100)
+    ]
     Delivery.objects.bulk_create(deliveries, batch_size=10000)
     briefings = Briefing.objects.bulk_create(
         [
             Briefing(
                 campaign=c,
-                presenter=owner,  # the briefings coverage panel needs one (see report)
+                presenter=owner,
                 title=f"Briefing {c.title}",
                 starts_at=c.go_live_at - timedelta(days=1),
                 ends_at=c.go_live_at - timedelta(days=1) + timedelta(hours=1),
@@ -185,25 +150,44 @@ def seed() -> None:
     cthrough.objects.bulk_create(
         [cthrough(commsitem=i, audience=audiences[n % AUDIENCES]) for n, i in enumerate(items)]
     )
-    # Fresh bulk inserts have no planner statistics yet; a live database has them (autovacuum).
-    from django.db import connection
-
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("ANALYZE")  # a live database has planner statistics (autovacuum); give them
     print(
-        f"seeded {len(campaigns)} campaigns, {len(stages)} stages x {AUDIENCES} audiences, {len(deliveries)} deliveries, {EMPLOYEES} employees"
+        f"seeded {len(campaigns)} campaigns, {len(stages)} stages x {AUDIENCES} audiences, "
+        f"{len(deliveries)} deliveries, {EMPLOYEES} employees"
     )
 
 
-def measure(runs: int) -> None:
+def pages() -> list[tuple[str, str]]:
+    from django.utils import timezone
+
+    from campaigns.models import Campaign
+    from people.models import Audience
+
+    upcoming = (
+        Campaign.objects.filter(go_live_at__gte=timezone.now() + timedelta(days=20))
+        .order_by("go_live_at")
+        .first()
+    )
+    audience = Audience.objects.order_by("pk").first()
+    return [
+        ("calendar month", "/calendar/"),
+        ("calendar week", "/calendar/?view=week"),
+        ("calendar list", "/calendar/?view=list"),
+        ("audience load", "/calendar/load/"),
+        ("readiness", "/campaigns/readiness/"),
+        ("campaign page", f"/campaigns/{upcoming.pk}/"),
+        ("campaign list", "/campaigns/"),
+        ("audience page", f"/audiences/{audience.pk}/"),
+    ]
+
+
+def measure(runs: int, explain: bool) -> None:
     from django.contrib.auth.decorators import login_required
     from django.contrib.auth.models import User
     from django.http import HttpResponse
     from django.test import Client, override_settings
     from django.urls import include, path
-    from django.utils import timezone
-
-    from campaigns.models import Campaign
 
     @login_required
     def minimal(request):
@@ -212,20 +196,7 @@ def measure(runs: int) -> None:
     class BenchUrls:
         urlpatterns = [path("bench/minimal/", minimal), path("", include("campaignhub.urls"))]
 
-    upcoming = (
-        Campaign.objects.filter(go_live_at__gte=timezone.now() + timedelta(days=20))
-        .order_by("go_live_at")
-        .first()
-    )
-    pages = [
-        ("minimal view", "/bench/minimal/"),
-        ("calendar month", "/calendar/"),
-        ("calendar week", "/calendar/?view=week"),
-        ("calendar list", "/calendar/?view=list"),
-        ("audience load", "/calendar/load/"),
-        ("readiness (page 1 of 20 a page)", "/campaigns/readiness/"),
-        ("campaign page (with panels)", f"/campaigns/{upcoming.pk}/"),
-    ]
+    shown = [("minimal view", "/bench/minimal/"), *pages()]
     statics = {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -233,53 +204,58 @@ def measure(runs: int) -> None:
     with override_settings(ROOT_URLCONF=BenchUrls, STORAGES=statics, ALLOWED_HOSTS=["testserver"]):
         client = Client()
         client.force_login(User.objects.get(username="bench-ic"))
-        results = {}
-        for name, url in pages:
+        sizes = {}
+        for _name, url in shown:  # warm up: caches, the URL resolver, templates
             for _ in range(2):
                 response = client.get(url)
                 assert response.status_code == 200, (url, response.status_code)
-            times = []
-            for _ in range(runs):
+            sizes[url] = len(response.content)
+        seconds: dict[str, list[float]] = {name: [] for name, _ in shown}
+        for _ in range(max(runs, 3)):  # round by round, so load from other people hits every page alike
+            for name, url in shown:
                 start = time.perf_counter()
                 client.get(url)
-                times.append(time.perf_counter() - start)
-            results[name] = statistics.median(times)
-    base = results["minimal view"]
-    print(f"\n{'page':36} {'median ms':>10} {'x minimal':>10}")
-    for name, seconds in results.items():
-        print(f"{name:36} {seconds * 1000:10.1f} {seconds / base:10.1f}")
+                seconds[name].append(time.perf_counter() - start)
+        if explain:
+            explain_queries(client, shown)
+    base = Timing(seconds["minimal view"])
+    print(f"minimal view: {base}")
+    for name, url in shown[1:]:
+        print(ratio_line(f"{name} ({sizes[url] // 1024} KiB)", Timing(seconds[name]), "minimal", base, GOAL))
+
+
+def explain_queries(client, shown) -> None:
+    """Each page's three slowest queries with EXPLAIN (ANALYZE, BUFFERS), to check for index scans."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for name, url in shown[1:]:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
+        print(f"\n== {name}: {len(queries)} queries, slowest:")
+        with connection.cursor() as cursor:
+            for q in slowest:
+                print(f"-- {q['time']} s: {q['sql'][:300]}")
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + q["sql"])
+                print("\n".join(row[0] for row in cursor.fetchall()))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument(
-        "--keep", action="store_true", help="keep the scratch database (and reuse a kept one)"
-    )
+    parser.add_argument("--runs", type=int, default=5, help="rounds (at least 3); the median is reported")
+    parser.add_argument("--keep", metavar="DBNAME", help="seed this database once and keep it for re-runs")
+    parser.add_argument("--explain", action="store_true", help="print the slowest queries' plans")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL server (the scratch database is created beside it).")
-    reuse = args.keep and exists(url)
-    if not reuse:
-        recreate(url)
-    try:
+    with scratch_database("pages", keep=args.keep) as url:
         setup_django(url)
-        if not reuse:
-            from django.core.management import call_command
+        from campaigns.models import Campaign
 
-            call_command("migrate", verbosity=0)
+        if not Campaign.objects.exists():
             started = time.perf_counter()
             seed()
-            print(f"seed took {time.perf_counter() - started:.0f}s", flush=True)
-        measure(args.runs)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            recreate(url, drop_only=True)
-            print(f"dropped {SCRATCH}")
+            print(f"seed took {time.perf_counter() - started:.0f} s", flush=True)
+        measure(args.runs, args.explain)
 
 
 if __name__ == "__main__":

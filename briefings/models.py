@@ -138,6 +138,8 @@ class Briefing(models.Model):
         indexes = [
             # Double-booking warnings look up a presenter's sessions by time.
             models.Index(fields=["presenter", "starts_at"], name="briefing_presenter_time"),
+            # Planning's calendar, load and warnings read the briefings in a few weeks of all years.
+            models.Index(fields=["starts_at"], name="briefing_starts_at"),
         ]
 
     def __str__(self) -> str:

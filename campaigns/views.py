@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -32,6 +34,10 @@ from people import roles
 from people.models import MarcomTeam
 
 logger = logging.getLogger(__name__)
+
+CAMPAIGN_PAGE_SIZE = 25  # the list grows with history; each page renders a fixed number
+AUDIENCE_IMPACTS_SHOWN = 25
+AUDIENCE_IMPACTS_SINCE = timedelta(weeks=4)
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -56,6 +62,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/home.html", context)
 
 
+def _query_without_page(request: HttpRequest) -> str:
+    """The request's GET parameters except `page`, for the pager's links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
@@ -72,11 +85,14 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         campaigns = campaigns.filter(teams__slug=team)
     if request.GET.get("mine"):
         campaigns = campaigns.filter(owner=request.user)
+    page = Paginator(campaigns, CAMPAIGN_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "campaigns/campaign_list.html",
         {
-            "campaigns": campaigns,
+            "campaigns": page.object_list,
+            "page": page,
+            "query": _query_without_page(request),
             "status": status,
             "statuses": Campaign.Status.choices,
             "team": team,
@@ -306,10 +322,21 @@ def _check_broker() -> str:
 
 
 def audience_impacts_panel(request: HttpRequest, audience) -> dict:
-    """The audience page's "Campaigns that affect it": only campaigns this person may see."""
-    impacts = (
-        Impact.objects.filter(audience=audience, campaign__in=Campaign.objects.visible_to(request.user))
+    """The audience page's "Campaigns that affect it": only campaigns this person may see, from
+    four weeks before today on, the next AUDIENCE_IMPACTS_SHOWN by go-live (years of history
+    would otherwise make this the longest list on the page)."""
+    since = timezone.now() - AUDIENCE_IMPACTS_SINCE
+    impacts = list(
+        Impact.objects.filter(
+            audience=audience,
+            campaign__in=Campaign.objects.visible_to(request.user),
+            campaign__go_live_at__gte=since,
+        )
         .select_related("campaign")
-        .order_by("campaign__go_live_at", "campaign__pk")
+        .order_by("campaign__go_live_at", "campaign__pk")[: AUDIENCE_IMPACTS_SHOWN + 1]
     )
-    return {"impacts": impacts}
+    return {
+        "impacts": impacts[:AUDIENCE_IMPACTS_SHOWN],
+        "has_more": len(impacts) > AUDIENCE_IMPACTS_SHOWN,
+        "since": since,
+    }

@@ -251,11 +251,13 @@ def campaign_warnings(campaign: Campaign, viewer: Viewer, tz: tzinfo) -> list[Pa
             f"{names[a]} {index.count(a, monday)} announcements (cap {weekly_cap(a, caps)})" for a, _ in over
         )
         ours_that_week = list(dict.fromkeys(w for _, whats in over for w in whats))
-        others: dict[tuple[str, int], Entry] = {}
+        # One entry reaches many audiences: collect each once (by identity: one Entry object per
+        # item) before building keys, which a busy week would otherwise do ~20,000 times.
+        seen: dict[int, Entry] = {}
         for a, _ in over:
             for e in index.items(a, monday):
-                if e.key not in ours:
-                    others[e.key] = e
+                seen[id(e)] = e
+        others = {e.key: e for e in seen.values() if e.key not in ours}
         warnings.append(
             PanelWarning(
                 "cap",

@@ -35,7 +35,8 @@ from planning.models import CommsItem, ReadinessThreshold
 from planning.readiness import readiness_for
 
 MONTH_CELL_LIMIT = 4  # entries drawn per day in the month grid; the rest are behind "N more"
-READINESS_PAGE_SIZE = 20
+READINESS_PAGE_SIZE = 10  # each campaign is a table of its audiences
+LIST_PAGE_SIZE = 100  # calendar list entries a page
 KEY_MESSAGE_PAIRS_SHOWN = 25
 
 
@@ -155,14 +156,19 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 
     # Entries per local day; only those drawn are dressed for display (a month cell draws
     # MONTH_CELL_LIMIT and counts the rest).
+    matched = [
+        e
+        for e in found.items
+        # a workplan is for the people who may see the campaign, embargo or not
+        if not (e.kind == "deliverable" and not viewer.can_open(e.campaign_id))
+        and _matches(e, filters, found.campaign_teams)
+    ]
+    page = None
+    if view == "list":  # a month of a busy calendar is a thousand entries: show them a page at a time
+        page = Paginator(matched, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     by_day: dict[date, list[entries.Entry]] = defaultdict(list)
-    entry_count = 0
-    for entry in found.items:
-        if entry.kind == "deliverable" and not viewer.can_open(entry.campaign_id):
-            continue  # a workplan is for the people who may see the campaign, embargo or not
-        if _matches(entry, filters, found.campaign_teams):
-            by_day[entry.at.astimezone(tz).date()].append(entry)
-            entry_count += 1
+    for entry in page.object_list if page else matched:
+        by_day[entry.at.astimezone(tz).date()].append(entry)
     # Offer the campaigns in this period by name (only those this person may open); any other
     # campaign they may open is still accepted from a link.
     in_period = sorted(
@@ -185,7 +191,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         d.entries = [shown_entry(e) for e in on_day[:drawn]]
     weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
 
-    kept = {k: v for k, v in request.GET.items() if k not in ("date", "view") and v}
+    kept = {k: v for k, v in request.GET.items() if k not in ("date", "view", "page") and v}
 
     def link(**params) -> str:
         return "?" + urlencode({**kept, **params})
@@ -199,7 +205,11 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
             "heading": heading,
             "weeks": weeks,
             "days": [d for d in days if d.entries],
-            "entry_count": entry_count,
+            "entry_count": len(matched),
+            "page": page,
+            "page_query": urlencode(
+                {**kept, "view": view, **({"date": anchor.isoformat()} if "date" in request.GET else {})}
+            ),
             "prev_url": link(view=view, date=prev_anchor.isoformat()),
             "next_url": link(view=view, date=next_anchor.isoformat()),
             "today_url": link(view=view),

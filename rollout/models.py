@@ -154,6 +154,9 @@ class RolloutStage(models.Model):
         indexes = [
             # RolloutStage.objects.due(now): the dispatch tick's hot filter.
             models.Index(fields=["send_at"], condition=Q(state="planned"), name="stage_planned_send_at"),
+            # Planning's calendar, load and warnings read the stages in a few weeks, every state:
+            # without it they read every stage of every year (planning.entries.collect, load.weekly_counts).
+            models.Index(fields=["send_at"], name="stage_send_at"),
         ]
 
     def __str__(self) -> str:

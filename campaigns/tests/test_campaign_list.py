@@ -7,15 +7,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from campaigns.models import Campaign, Impact
+from campaigns.views import CAMPAIGN_PAGE_SIZE
 from conftest import add_impact, make_campaign
 from people.models import Audience, MarcomTeam
 from tests.layout_queries import layout_queries
 
 pytestmark = pytest.mark.django_db
 
-# Beyond the layout (session, user, profile, menu): team filter options, campaigns, their teams,
-# their impacts with audiences
-LIST_QUERIES = 4
+# Beyond the layout (session, user, profile, menu): team filter options, the count for the pager,
+# one page of campaigns, their teams, their impacts with audiences
+LIST_QUERIES = 5
 
 
 def _make_campaigns(owner, n: int, start: int = 0) -> None:
@@ -27,7 +28,7 @@ def _make_campaigns(owner, n: int, start: int = 0) -> None:
         add_impact(c, audience, Impact.Level.MEDIUM)
 
 
-@pytest.mark.parametrize("n", [5, 50])
+@pytest.mark.parametrize("n", [5, 120])
 def test_campaign_list_runs_a_fixed_number_of_queries(
     client_for, ic, marketing, n, django_assert_num_queries
 ):
@@ -35,7 +36,17 @@ def test_campaign_list_runs_a_fixed_number_of_queries(
     client = client_for(ic)
     with django_assert_num_queries(layout_queries(ic) + LIST_QUERIES):
         response = client.get("/campaigns/")
-    assert response.content.decode().count("Campaign ") >= n
+    assert response.content.decode().count(">Campaign ") == min(n, CAMPAIGN_PAGE_SIZE)
+
+
+def test_campaign_list_shows_one_page_at_a_time_keeping_the_filters(client_for, ic, marketing):
+    _make_campaigns(marketing, CAMPAIGN_PAGE_SIZE + 3)
+    client = client_for(ic)
+    first = client.get("/campaigns/?status=draft").content.decode()
+    assert f"{CAMPAIGN_PAGE_SIZE + 3} campaigns" in first and "Page 1 of 2" in first
+    assert 'href="?status=draft&amp;page=2"' in first
+    second = client.get("/campaigns/?status=draft&page=2").content.decode()
+    assert second.count(">Campaign ") == 3 and "Page 2 of 2" in second
 
 
 def test_campaign_list_queries_do_not_grow_for_marketing(client_for, marketing, django_assert_num_queries):

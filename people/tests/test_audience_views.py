@@ -1,11 +1,13 @@
 """Audience pages: who sees and edits them, what they show, bad input, fixed query counts."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from campaigns.views import AUDIENCE_IMPACTS_SHOWN
 from conftest import add_impact, make_campaign, make_user
 from people.models import Audience
 from tests.layout_queries import layout_queries
@@ -104,6 +106,19 @@ def test_detail_lists_only_campaigns_the_viewer_may_see(
     body = client_for(marketing).get(reverse("audience_detail", args=[sales.pk])).content.decode()
     assert campaign.title in body
     assert "Omar&#x27;s Event" not in body
+
+
+def test_detail_lists_the_next_go_lives_not_years_of_history(client_for, ic, marketing, sales):
+    long_ago = make_campaign(marketing, title="Long gone", go_live_in=timedelta(days=-60))
+    add_impact(long_ago, sales)
+    for n in range(AUDIENCE_IMPACTS_SHOWN + 2):
+        add_impact(make_campaign(marketing, title=f"Soon {n:02d}", go_live_in=timedelta(days=n + 1)), sales)
+    body = client_for(ic).get(reverse("audience_detail", args=[sales.pk])).content.decode()
+    assert "Long gone" not in body
+    assert (
+        f"Soon {AUDIENCE_IMPACTS_SHOWN - 1:02d}" in body and f"Soon {AUDIENCE_IMPACTS_SHOWN:02d}" not in body
+    )
+    assert "More campaigns affect it later" in body
 
 
 def test_inactive_people_are_not_counted(client_for, ic, sales, employee):

@@ -14,6 +14,7 @@ from campaigns.models import Impact
 from conftest import add_impact, make_campaign, make_user
 from people.models import CalendarFeed, MarcomTeam
 from planning.tests.conftest import make_briefing, make_comms, make_stage
+from planning.views import LIST_PAGE_SIZE
 from rollout.models import Delivery
 from tests.layout_queries import layout_queries
 from workplan.models import Deliverable, Workstream
@@ -143,6 +144,19 @@ def test_filter_by_team_and_campaign(client_for, ic, campaign, other_campaign, s
     by_team = _titles(_calendar(client, team=MarcomTeam.objects.get(slug="content").pk))
     assert by_team == {"Spring Savings"}
     assert _titles(_calendar(client, campaign=other_campaign.pk)) == {"Secret Summer Launch"}
+
+
+def test_the_list_shows_a_page_of_entries_at_a_time_keeping_the_filters(client_for, ic, sales):
+    for n in range(LIST_PAGE_SIZE + 5):
+        make_comms(NOW + timedelta(days=1, minutes=n), [sales], title=f"Item {n:03d}")
+    client = client_for(ic)
+    first = _calendar(client, view="list", audience=sales.pk)
+    assert len(_titles(first)) == LIST_PAGE_SIZE and "Item 000" in _titles(first)
+    body = first.content.decode()
+    assert f"{LIST_PAGE_SIZE + 5} entries in this period" in body
+    assert f"audience={sales.pk}&amp;view=list&amp;date=2027-03-10&amp;page=2" in body
+    second = _calendar(client, view="list", audience=sales.pk, page=2)
+    assert _titles(second) == {f"Item {n:03d}" for n in range(LIST_PAGE_SIZE, LIST_PAGE_SIZE + 5)}
 
 
 @pytest.mark.parametrize("view", ["month", "week", "list"])

@@ -9,11 +9,13 @@ import time_machine
 
 from campaigns import warnings
 from campaigns.models import Campaign
-from conftest import make_campaign
+from conftest import add_impact, make_campaign
 from planning import conflicts as planned
 from planning import load
+from planning.entries import collect
 from planning.models import AudienceCap
 from planning.tests.conftest import make_briefing, make_comms, make_stage, utc
+from rollout.models import RolloutStage
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -138,3 +140,31 @@ def test_the_campaigns_registry_reaches_the_planning_checker(campaign, other_cam
 def test_the_registry_returns_nothing_without_audiences_or_time(campaign, sales):
     assert warnings.conflicts_for([], TUE) == []
     assert warnings.conflicts_for([sales], None) == []
+
+
+def test_weekly_counts_in_sql_agree_with_the_entries_the_calendar_shows(
+    campaign, other_campaign, sales, support
+):
+    """The load page counts in SQL; the warnings count the calendar's entries: they must agree."""
+    RolloutStage.objects.all().delete()  # the default plans move with today's date; place our own
+    add_impact(campaign, support, level="medium")
+    campaign.impacts.filter(audience=sales).update(level="low")  # low impact is not a default audience
+    make_stage(campaign, TUE, [sales, support])
+    make_stage(campaign, TUE + timedelta(days=1), [])  # no own audiences: the campaign's default ones
+    make_stage(campaign, TUE + timedelta(days=2), [sales], state="skipped")  # not shown, not counted
+    make_stage(other_campaign, utc(2027, 1, 17, 23, 30), [sales])  # Sunday night UTC, Monday in Auckland
+    make_briefing(campaign, TUE + timedelta(days=3), [sales])
+    make_briefing(campaign, TUE + timedelta(days=3), [sales], status="cancelled")
+    make_comms(TUE + timedelta(days=8), [support, sales])
+    cancelled = make_campaign(campaign.owner, title="Dropped", status=Campaign.Status.CANCELLED)
+    make_stage(cancelled, TUE, [sales])
+    for tz in (LONDON, NEW_YORK, zoneinfo.ZoneInfo("Pacific/Auckland")):
+        start, end = load.local_midnight(date(2027, 1, 4), tz), load.local_midnight(date(2027, 2, 1), tz)
+        index = load.LoadIndex(collect(start, end, go_lives=False).items, tz)
+        expected = {key: len(found) for key, found in index.cells.items()}
+        assert load.weekly_counts(start, end, tz) == expected
+    two_weeks = load.local_midnight(date(2027, 1, 11), LONDON), load.local_midnight(date(2027, 1, 25), LONDON)
+    assert load.weekly_counts(*two_weeks, LONDON, [support.pk]) == {
+        (support.pk, date(2027, 1, 11)): 2,
+        (support.pk, date(2027, 1, 18)): 1,
+    }

@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -106,7 +108,9 @@ def test_the_load_page_takes_a_fixed_number_of_queries(
         make_comms(NOW + timedelta(days=i % 30), [support], title=f"Item {i}")
     client = client_for(ic)
     client.get(reverse("planning_load"))
-    with django_assert_num_queries(layout_queries(ic) + 9):  # the layout counts menu badges
+    with django_assert_num_queries(
+        layout_queries(ic) + 7
+    ):  # the layout counts menu badges; the heat map is one GROUP BY
         client.get(reverse("planning_load"))
 
 
@@ -143,6 +147,31 @@ def test_briefings_are_checked_on_the_campaign_page_too(client_for, ic, campaign
     body = client_for(ic).get(reverse("campaign_detail", args=[campaign.pk])).content.decode()
     assert "<strong>Over cap:</strong> week of Mon 15 Mar 2027: Sales 4 announcements (cap 3)." in body
     assert "Briefing “Team huddle”" in body and "3 other items" in body
+
+
+def test_the_campaign_page_takes_the_same_queries_however_many_campaigns_share_its_weeks(
+    client_for, ic, marketing, campaign, sales, support, django_assert_num_queries
+):
+    make_stage(campaign, NOW + timedelta(days=3), [sales, support], kind="early_warning")
+    make_briefing(campaign, NOW + timedelta(days=4), [sales], title="Team huddle", presenter=ic)
+    client = client_for(ic)
+
+    def busy(n: int, start: int = 0) -> None:
+        for i in range(start, start + n):
+            other = make_campaign(marketing, title=f"Other {i}", status=Campaign.Status.APPROVED)
+            make_stage(other, NOW + timedelta(days=3, hours=i % 20), [sales, support])
+            make_briefing(other, NOW + timedelta(days=4, hours=i % 20), [support], presenter=ic)
+            make_comms(NOW + timedelta(days=3, hours=i % 30), [sales], title=f"Item {i}")
+
+    busy(2)
+    url = reverse("campaign_detail", args=[campaign.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert "Load warnings" in client.get(url).content.decode()
+    busy(40, start=2)
+    with django_assert_num_queries(len(few.captured_queries)):
+        body = client.get(url).content.decode()
+    assert "<strong>Over cap:</strong>" in body and "<strong>Collision:</strong>" in body
 
 
 # --- navigation and demo ---------------------------------------------------------------------
