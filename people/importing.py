@@ -15,10 +15,11 @@ later in the file is filled in at the end, in one UPDATE per batch of such rows.
 from __future__ import annotations
 
 import csv
+import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -45,6 +46,12 @@ USER_FIELDS = ("first_name", "last_name")
 PROFILE_FIELDS = ("department", "team", "location", "role", "time_zone")
 USERNAME_MAX = User._meta.get_field("username").max_length
 BATCH_SIZE = 2000  # rows saved per round of statements; memory per batch, not per file
+
+
+def unusable_password() -> str:
+    """What make_password(None) stores ("!" and 40 random characters), from one os.urandom call
+    instead of 40 random.choice calls: a third of the import's time at 100,000 rows."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
 
 
 @dataclass(frozen=True)
@@ -261,7 +268,7 @@ def _save_batch(rows: list[_Row], saving: _Saving, report: ImportReport) -> None
             user = User(
                 username=row.email,
                 email=row.email,
-                password=make_password(None),  # unusable: imported people sign in by link or SSO
+                password=unusable_password(),  # imported people sign in by link or single sign-on
                 **{f: row.values[f] for f in USER_FIELDS},
             )
             users[row.email] = user
