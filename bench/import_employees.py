@@ -135,8 +135,9 @@ def in_fresh_process(url: str, n: int, path: Path) -> dict:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        check=True,
     )
+    if out.returncode:
+        raise SystemExit(f"the {n:,}-row import process failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

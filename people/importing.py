@@ -179,18 +179,28 @@ def _row_problem(values: dict[str, str], zones: frozenset[str]) -> str:
 
 
 def _existing_users(emails: set[str]) -> dict[str, User]:
-    """Users matching these emails by email or username, case-insensitively, in one query."""
-    found: dict[str, User] = {}
+    """Users matching these emails by email or username, case-insensitively, in one or two queries.
+
+    First by username exactly, on its unique index (an earlier import made each username the
+    lower-case email: a re-import finds everyone here); only the rest by lower-cased email or
+    username, a scan of the user table, so it is not repeated for people already found.
+    """
+    found: dict[str, User] = {
+        user.username: user for user in User.objects.filter(username__in=emails).select_related("profile")
+    }
+    rest = emails - found.keys()
+    if not rest:
+        return found
     users = (
         User.objects.annotate(email_l=Lower("email"), username_l=Lower("username"))
-        .filter(Q(email_l__in=emails) | Q(username_l__in=emails))
+        .filter(Q(email_l__in=rest) | Q(username_l__in=rest))
         .select_related("profile")
         .order_by("pk")
     )
     for user in users:
         # Prefer the account whose username is the email (the one an earlier import created).
         for key in (user.username_l, user.email_l):
-            if key in emails and (key not in found or found[key].username.lower() != key):
+            if key in rest and (key not in found or found[key].username.lower() != key):
                 found[key] = user
     return found
 
