@@ -185,3 +185,106 @@ def test_command_line_exit_code_is_non_zero_when_rows_fail(tmp_path):
     )
     assert result.returncode == 1
     assert "line 1: missing column(s): first_name" in result.stderr
+
+
+def numbered_rows(n, *, start=0, manager=""):
+    return [
+        f"person{i}@bank.example,P{i},Person,Sales,North,London,Adviser,{manager},Europe/London"
+        for i in range(start, start + n)
+    ]
+
+
+def test_manager_further_down_the_file_in_a_later_batch_is_linked(tmp_path):
+    """Batches of 2: the manager's row is saved two batches after the rows that name her."""
+    rows = numbered_rows(4, manager="lena.boss@bank.example")
+    path = write_csv(tmp_path, *rows, GOOD[0])
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        report = import_employees(f, batch_size=2)
+    assert report.summary() == "5 created, 0 updated, 0 unchanged"
+    lena = User.objects.get(username="lena.boss@bank.example")
+    assert set(EmployeeProfile.objects.filter(manager=lena).values_list("user__username", flat=True)) == {
+        f"person{i}@bank.example" for i in range(4)
+    }
+
+
+def test_reimporting_in_batches_reports_every_row_unchanged(tmp_path):
+    path = write_csv(tmp_path, *numbered_rows(5, manager="lena.boss@bank.example"), GOOD[0])
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        import_employees(f, batch_size=2)
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        report = import_employees(f, batch_size=2)
+    assert report.summary() == "0 created, 0 updated, 6 unchanged"
+
+
+def test_errors_keep_their_line_numbers_across_batches(tmp_path):
+    rows = numbered_rows(5)
+    rows[3] = "person3@bank.example,P3,Person,Sales,North,London,Adviser,,Mars/Olympus"  # line 5
+    path = write_csv(tmp_path, *rows, rows[0])  # line 7 repeats line 2
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        report = import_employees(f, batch_size=2)
+    assert [str(e) for e in report.errors] == [
+        "line 5: unknown time zone “Mars/Olympus” (use an IANA name such as Europe/London)",
+        "line 7: duplicate email person0@bank.example (first on line 2)",
+    ]
+    assert report.summary() == "4 created, 0 updated, 0 unchanged, 2 failed"
+
+
+# A batch costs a fixed number of statements whatever it holds: find the existing accounts (by
+# username, then the rest by email); insert users, group memberships and profiles; update changed
+# users and profiles (when any changed).
+# Before the batches: the Employee group; the managers already in the database (one query per batch
+# of distinct managers). After them: one UPDATE per batch of people whose manager came later.
+# The saving runs in one transaction: a savepoint and its release inside the test's transaction.
+TRANSACTION = 2
+BATCH = 5  # find the existing accounts (two queries); insert users, memberships, profiles
+NEW_PEOPLE_QUERIES = 1 + TRANSACTION + 1 + BATCH  # managers, the transaction, the group, one batch
+NEW_MANAGERS = 2  # managers not in the database yet: looked for by username, then by email
+
+
+@pytest.mark.parametrize("n", [3, 40])
+def test_importing_new_people_costs_the_same_queries_for_a_small_and_a_large_batch(
+    tmp_path, n, django_assert_num_queries
+):
+    path = write_csv(tmp_path, *numbered_rows(n, manager="boss@bank.example"), name=f"new{n}.csv")
+    User.objects.create_user("boss@bank.example", email="boss@bank.example")
+    with django_assert_num_queries(NEW_PEOPLE_QUERIES):
+        report = run_import(path)
+    assert report.created == n
+
+
+@pytest.mark.parametrize("n", [3, 40])
+def test_updating_people_costs_the_same_queries_for_a_small_and_a_large_batch(
+    tmp_path, n, django_assert_num_queries
+):
+    run_import(write_csv(tmp_path, *numbered_rows(n), name="first.csv"))
+    moved = [r.replace("London,Adviser", "Leeds,Lead").replace(",P", ",Q") for r in numbered_rows(n)]
+    path = write_csv(tmp_path, *moved, name="moved.csv")
+    # No managers to look up; the group; one batch: find (all by username), update users, update
+    # profiles (nothing to insert)
+    with django_assert_num_queries(TRANSACTION + 1 + 3):
+        report = run_import(path)
+    assert report.summary() == f"0 created, {n} updated, 0 unchanged"
+
+
+def test_each_batch_adds_the_same_fixed_number_of_queries(tmp_path, django_assert_num_queries):
+    path = write_csv(tmp_path, *numbered_rows(10), GOOD[0], GOOD[1])  # 12 rows: 3 batches of 5
+    with (
+        open(path, encoding="utf-8-sig", newline="") as f,
+        django_assert_num_queries(NEW_MANAGERS + TRANSACTION + 1 + 3 * BATCH),
+    ):
+        report = import_employees(f, batch_size=5)
+    assert report.created == 12
+
+
+def test_a_manager_later_in_the_file_costs_one_update_per_batch_of_such_rows(
+    tmp_path, django_assert_num_queries
+):
+    rows = numbered_rows(10, manager="lena.boss@bank.example")
+    path = write_csv(tmp_path, *rows, GOOD[0])  # 3 batches (5, 5, 1); 10 people wait for Lena: 2 updates
+    with (
+        open(path, encoding="utf-8-sig", newline="") as f,
+        django_assert_num_queries(NEW_MANAGERS + TRANSACTION + 1 + 3 * BATCH + 2),
+    ):
+        report = import_employees(f, batch_size=5)
+    assert report.created == 11
+    assert EmployeeProfile.objects.filter(manager__username="lena.boss@bank.example").count() == 10

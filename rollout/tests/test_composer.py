@@ -93,3 +93,74 @@ def test_attachment_providers_add_files(running, employee, monkeypatch):
     )
     email = composer.build_email(stage_of(running, RolloutStage.Kind.BRIEFING_INVITATION), employee)
     assert email.attachments[0][0] == "invite.ics"
+
+
+def django_and_prepared(email) -> tuple:
+    """The same email as Django's own MIME objects write it and as PreparedEmail writes it, both parsed."""
+    from email import message_from_bytes, policy
+
+    from django.core.mail import EmailMultiAlternatives
+
+    theirs = EmailMultiAlternatives.message(email).as_bytes(linesep="\r\n")
+    ours = email.message().as_bytes(linesep="\r\n")
+    return message_from_bytes(theirs, policy=policy.default), message_from_bytes(ours, policy=policy.default)
+
+
+def assert_reads_the_same(theirs, ours) -> None:
+    for header in ("Subject", "From", "To", "Message-ID", "MIME-Version", "Content-Type"):
+        # (Django folds an encoded subject onto a second line, so it reads back with a leading space.)
+        assert str(ours[header]).split(";")[0].strip() == str(theirs[header]).split(";")[0].strip(), header
+    theirs_parts = [(p.get_content_type(), p.get_content()) for p in theirs.iter_parts()]
+    ours_parts = [(p.get_content_type(), p.get_content()) for p in ours.iter_parts()]
+    assert ours_parts == theirs_parts
+
+
+def test_prepared_email_reads_exactly_as_djangos_message(running, employee):
+    stage = custom_stage(running, "Hello {{ first_name }}\n\n{{ concept }}", subject="{{ campaign_title }}")
+    delivery = Delivery.objects.create(stage=stage, recipient=employee, channel="email")
+    theirs, ours = django_and_prepared(composer.build_email(stage, employee, delivery=delivery, at=GO_LIVE))
+    assert_reads_the_same(theirs, ours)
+    assert ours["Message-ID"] == composer.message_id(delivery.message_id)
+
+
+def test_prepared_email_encodes_accents_long_subjects_and_long_lines_as_django_does(running, employee):
+    running.title = (
+        "Café crème in Zürich: a very long campaign title that will not fit on one header line at all"
+    )
+    running.concept = "Ünïcödé " + "x" * 1200  # one line longer than SMTP allows: quoted-printable
+    running.save(update_fields=["title", "concept"])
+    employee.first_name = "Zoë"
+    employee.save(update_fields=["first_name"])
+    stage = custom_stage(running, "Hi {{ first_name }}\r\n{{ concept }}\rend", subject="{{ campaign_title }}")
+    delivery = Delivery.objects.create(stage=stage, recipient=employee, channel="email")
+    email = composer.build_email(stage, employee, delivery=delivery, at=GO_LIVE)
+    theirs, ours = django_and_prepared(email)
+    assert_reads_the_same(theirs, ours)
+    raw = email.message().as_bytes(linesep="\r\n")
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    assert b"Content-Transfer-Encoding: quoted-printable" in raw
+    assert b"\n" not in raw.replace(b"\r\n", b"")  # every line ends in CRLF, none bare
+
+
+def test_an_email_with_an_attachment_is_written_by_django(running, employee, monkeypatch):
+    monkeypatch.setattr(composer, "_attachment_providers", [])
+    composer.register_attachment_provider(
+        lambda stage, person: [("invite.ics", "BEGIN:VCALENDAR", "text/calendar")]
+    )
+    email = composer.build_email(stage_of(running, RolloutStage.Kind.BRIEFING_INVITATION), employee)
+    message = email.message()
+    assert not isinstance(message, composer.PreparedMessage)
+    assert message.get_content_type() == "multipart/mixed"
+
+
+def test_chunk_composer_fetches_the_email_templates_once(running, employee, monkeypatch):
+    fetched = []
+    real = composer.get_template
+    monkeypatch.setattr(composer, "get_template", lambda name: fetched.append(name) or real(name))
+    stage = custom_stage(running, "Hello {{ first_name }}")
+    chunk = composer.ChunkComposer()
+    for _ in range(5):
+        delivery = Delivery.objects.create(stage=stage, recipient=employee, channel="email")
+        chunk.build(stage, employee, delivery=delivery, at=GO_LIVE)
+        delivery.delete()
+    assert len(fetched) == 3
