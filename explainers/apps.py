@@ -14,7 +14,8 @@ class ExplainersConfig(AppConfig):
     def ready(self) -> None:
         from campaigns import asset_access
         from core import navigation, panels
-        from explainers.models import explainer_shows_asset
+        from explainers import faq
+        from explainers.models import answered_questions, explainer_shows_asset
         from explainers.panels import explainer_panel
         from rollout.models import Delivery
 
@@ -29,3 +30,4 @@ class ExplainersConfig(AppConfig):
         navigation.register(navigation.NavItem("Explainers", "explainer_list", 25))
         panels.register(panels.Panel("explainer", "explainers/_explainer_panel.html", 40, explainer_panel))
         asset_access.register_reader(explainer_shows_asset)  # its page shows the campaign's assets
+        faq.register_faq_source(answered_questions)  # answered explainer questions, before briefings' ones
