@@ -13,31 +13,16 @@ from smtplib import SMTPException
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from identity.unsubscribe import unsubscribe_headers, unsubscribe_url
 from notifications.models import Notification, wants_email
 from people.models import user_zone
 
 log = logging.getLogger(__name__)
-
-UNSUBSCRIBE_SALT = "notifications.unsubscribe"
-
-
-def unsubscribe_url(user) -> str:
-    token = signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
-    return settings.SITE_URL + reverse("notification_unsubscribe", args=[token])
-
-
-def unsubscribe_headers(user) -> dict[str, str]:
-    """List-Unsubscribe (RFC 2369) with one-click POST (RFC 8058) for optional mail."""
-    return {
-        "List-Unsubscribe": f"<{unsubscribe_url(user)}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
 
 
 def message_id(notification: Notification) -> str:

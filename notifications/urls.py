@@ -1,3 +1,5 @@
+"""The notification centre (CONTRACT /notifications/)."""
+
 from django.urls import path
 
 from notifications import views
@@ -7,9 +9,4 @@ urlpatterns = [
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
-    path(
-        "notifications/unsubscribe/<str:token>/",
-        views.notification_unsubscribe,
-        name="notification_unsubscribe",
-    ),
 ]

@@ -1,21 +1,15 @@
-"""The notification centre (CONTRACT /notifications/): list, open, mark read, and one-click unsubscribe."""
+"""The notification centre (CONTRACT /notifications/): list, open, mark read."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
-from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
-from identity.account import CHANNELS, IN_APP_ONLY
-from notifications.emails import UNSUBSCRIBE_SALT
 from notifications.models import Notification
-from people.models import EmployeeProfile
 
 PAGE_SIZE = 20
 
@@ -61,22 +55,3 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 def _back(request: HttpRequest) -> str:
     page = request.POST.get("page", "")
     return f"/notifications/?page={page}" if page.isdigit() else "/notifications/"
-
-
-@csrf_exempt  # RFC 8058 one-click: the mail client POSTs without a session; the signed token is the proof
-@require_http_methods(["GET", "POST"])
-def notification_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """From a List-Unsubscribe link: switch this person to "in CampaignHub only" (the Account page's choice)."""
-    try:
-        user_pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature as exc:
-        raise Http404("This unsubscribe link is not valid.") from exc
-    user = User.objects.filter(pk=user_pk, is_active=True).first()
-    if user is None:
-        raise Http404("This unsubscribe link is not valid.")
-    done = request.method == "POST"
-    if done:
-        profile, _ = EmployeeProfile.objects.get_or_create(user=user)
-        profile.preferred_channels = CHANNELS[IN_APP_ONLY]
-        profile.save(update_fields=["preferred_channels"])
-    return render(request, "notifications/unsubscribe.html", {"done": done, "person": user})
