@@ -9,6 +9,7 @@ from conftest import make_user
 from notifications.models import Notification
 from people import roles
 from people.models import MarcomTeam
+from tests.browser.conftest import browser, page  # noqa: F401  (Playwright fixtures for the journey)
 
 
 def told(user) -> list[Notification]:
