@@ -107,3 +107,12 @@ def test_the_list_costs_a_fixed_number_of_queries(client_for, marketing, django_
     client = client_for(marketing)
     with django_assert_num_queries(layout_queries(marketing) + 2):  # count for the pager, the page
         client.get(reverse("notification_list"))
+
+
+def test_the_demo_gives_the_bell_something_to_show(client_for):
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=__import__("io").StringIO())
+    ic = User.objects.get(username="ic")
+    assert Notification.objects.for_user(ic).unread().exists()
