@@ -130,9 +130,8 @@ def feedback_answer(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if not form.is_valid():
         context = _summary(campaign) | {"campaign": campaign, "answer_forms": {item.pk: form}}
         return render(request, "briefings/feedback_summary.html", context)
-    item.answer = form.cleaned_data["answer"]
-    item.answered_by = request.user
-    item.answered_at = timezone.now()
-    item.save(update_fields=["answer", "answered_by", "answered_at"])
-    messages.success(request, "Answer saved; it can appear in the explainer's FAQ.")
+    item.answer_with(form.cleaned_data["answer"], request.user)
+    messages.success(
+        request, "Answer saved: the person who asked is told, and it can appear in the explainer's FAQ."
+    )
     return redirect("feedback_summary", campaign.pk)

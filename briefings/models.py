@@ -23,6 +23,7 @@ from django.utils.crypto import salted_hmac
 
 from campaigns.asset_uses import Use
 from campaigns.models import Asset, Campaign
+from core import events
 from people import roles
 from people.models import Audience, EmployeeProfile, validate_time_zone
 from rollout.models import Delivery, RolloutStage
@@ -401,6 +402,7 @@ class Briefing(models.Model):
             stage.state = RolloutStage.State.CANCELLED
             stage.state_reason = f"Briefing “{self.title}” was cancelled."
             stage.save(update_fields=["state", "state_reason"])
+        events.emit(events.BRIEFING_CHANGED, briefing=self, actor=user, change="cancelled")
 
     def confirm_delivered(self, notes: str, at: datetime | None = None) -> None:
         self.status = self.Status.DELIVERED
@@ -565,10 +567,42 @@ class Feedback(models.Model):
             "user": None if is_anonymous else user,
             "submitted_on": timezone.now().date(),
         }
+        before = cls.mine(briefing, user)
         feedback, _ = cls.objects.update_or_create(
             briefing=briefing, respondent_key=cls.key_for(briefing, user), defaults=values
         )
+        if question and (before is None or before.question != question):
+            events.emit(
+                events.QUESTION_ASKED,
+                campaign=briefing.campaign,
+                actor=user,
+                where=f"the briefing “{briefing.title}”",
+                url=reverse("feedback_summary", args=[briefing.campaign_id]),
+                question=question,
+            )
         return feedback
+
+    def asker(self):
+        """Who asked: the named person; for anonymous feedback the attendee whose key matches,
+        found through the briefing they gave it on (the row itself names nobody)."""
+        if self.user_id is not None:
+            return self.user
+        invited = (i.user for i in self.briefing.invitations.select_related("user"))
+        return next((u for u in invited if Feedback.key_for(self.briefing, u) == self.respondent_key), None)
+
+    def answer_with(self, text: str, user) -> None:
+        """Answer the question (or change the answer); only the asker hears of it."""
+        self.answer, self.answered_by, self.answered_at = text, user, timezone.now()
+        self.save(update_fields=["answer", "answered_by", "answered_at"])
+        events.emit(
+            events.QUESTION_ANSWERED,
+            campaign=self.briefing.campaign,
+            actor=user,
+            asker=self.asker(),
+            where=f"the briefing “{self.briefing.title}”",
+            url=self.briefing.get_absolute_url() + "feedback/",
+            answer=text,
+        )
 
     @property
     def respondent_label(self) -> str:

@@ -20,6 +20,7 @@ from briefings import ics, notices, tasks
 from briefings.forms import BriefingForm, CancelForm, RsvpForm
 from briefings.models import CALENDAR_FIELDS, Briefing, Invitation
 from campaigns.models import Campaign
+from core import events
 from people import roles
 from rollout import sending
 
@@ -245,6 +246,7 @@ def briefing_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = BriefingForm(request.POST, campaign=briefing.campaign, briefing=briefing)
         if form.is_valid():
             before = {f: getattr(briefing, f) for f in CALENDAR_FIELDS}
+            presenter_before = briefing.presenter_id
             _apply(briefing, form.cleaned_data)
             changed = any(getattr(briefing, f) != before[f] for f in CALENDAR_FIELDS)
             with transaction.atomic():
@@ -257,6 +259,17 @@ def briefing_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 promoted = briefing.fill_seats_from_waiting_list()
                 for moved in promoted:
                     transaction.on_commit(lambda pk=moved.pk: tasks.send_seat_notice.delay(pk))
+                if briefing.presenter_id != presenter_before:
+                    events.emit(
+                        events.BRIEFING_CHANGED,
+                        briefing=briefing,
+                        actor=request.user,
+                        change="assigned to you",
+                    )
+                elif changed:
+                    events.emit(
+                        events.BRIEFING_CHANGED, briefing=briefing, actor=request.user, change="changed"
+                    )
                 if changed and briefing.invitations.exists():
                     transaction.on_commit(
                         lambda: tasks.send_briefing_notice.delay(briefing.pk, notices.UPDATE)

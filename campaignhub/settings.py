@@ -5,6 +5,7 @@ nothing installed; DATABASE_URL / REDIS_URL / EMAIL_URL switch to real services.
 """
 
 import os
+import re
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
     "briefings",
     "workplan",
     "planning",
+    "notifications",
     "search",
 ]
 
@@ -129,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "people.context_processors.navigation",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -214,6 +217,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Hourly tick; each person gets the digest once, on Monday from 08:00 in their own zone
     # (planning.digest: the Monday is the period lock).
+    # Notifications of explainers published and items overdue, and emails due for a retry (notifications.tick).
+    "notification-tick": {
+        "task": "notifications.tasks.notification_tick",
+        "schedule": timedelta(seconds=DISPATCH_INTERVAL_SECONDS),
+        "options": {"expires": max(DISPATCH_INTERVAL_SECONDS - 1, 1)},
+    },
     "planning-weekly-digest": {
         "task": "planning.tasks.send_weekly_digests",
         "schedule": timedelta(hours=1),
@@ -249,6 +258,14 @@ if DISPATCH_STALE_SECONDS <= EMAIL_TIMEOUT:
     raise ImproperlyConfigured(
         f"DISPATCH_STALE_SECONDS ({DISPATCH_STALE_SECONDS}) must be longer than EMAIL_TIMEOUT ({EMAIL_TIMEOUT})."
     )
+
+# Branded email (templates/email/base.html): the organisation's name and colour in every app email.
+ORG_NAME = env.str("ORG_NAME", default="CampaignHub").strip()
+ORG_COLOR = env.str("ORG_COLOR", default="#1f4fbf").strip().lower()
+if not ORG_NAME or len(ORG_NAME) > 80 or any(c in ORG_NAME for c in "\r\n<>"):
+    raise ImproperlyConfigured("ORG_NAME must be 1-80 characters on one line, without < or >.")
+if not re.fullmatch(r"#[0-9a-f]{6}", ORG_COLOR):
+    raise ImproperlyConfigured(f"ORG_COLOR must be a colour like #1f4fbf, not {ORG_COLOR!r}.")
 
 # --- Auth ------------------------------------------------------------------------------------
 LOGIN_URL = "login"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     # Highest app first: campaigns.urls ends in a campaigns/<pk>/<action>/ catch-all that would
     # otherwise swallow /campaigns/readiness/, campaigns/<pk>/explainer/ and the stage routes.
+    path("", include("notifications.urls")),
     path("", include("briefings.urls")),
     path("", include("planning.urls")),
     path("", include("workplan.urls")),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from core import events
 from people import roles
 from people.models import Audience, MarcomTeam, validate_time_zone
 
@@ -93,6 +94,13 @@ class Campaign(models.Model):
         Status.LIVE: {Status.CLOSED},
         Status.CLOSED: set(),
         Status.CANCELLED: set(),
+    }
+    # Status moves others hear about (core.events; notifications tells IC, or the owner and team).
+    STATUS_EVENTS = {
+        (Status.DRAFT, Status.SUBMITTED): events.CAMPAIGN_SUBMITTED,
+        (Status.SUBMITTED, Status.APPROVED): events.CAMPAIGN_APPROVED,
+        (Status.SUBMITTED, Status.DRAFT): events.CAMPAIGN_SENT_BACK,
+        (Status.APPROVED, Status.SUBMITTED): events.CAMPAIGN_SUBMITTED,
     }
     # Moves only IC may make: review decisions (approve, send back to draft) and running the rollout.
     # Cancelling is for IC and the owner (Campaign.may_move).
@@ -231,6 +239,9 @@ class Campaign(models.Model):
             fields.append("review_comment")
         self._change_reason = f"Status → {self.Status(target).label}" + (f": {comment}" if comment else "")
         self.save(update_fields=fields)
+        event = self.STATUS_EVENTS.get((current, target))
+        if event:
+            events.emit(event, campaign=self, actor=user, comment=comment)
 
     # Marketing's own bookkeeping: changing these after approval does not need IC to look again.
     REVIEW_FREE_FIELDS = frozenset({"external_channels", "teams"})
@@ -253,6 +264,8 @@ class Campaign(models.Model):
             "back to IC for review"
         )
         self._change_reason = "; ".join(filter(None, [getattr(self, "_change_reason", ""), reason]))
+        # The caller saves next, in its transaction: IC hears of it once that has committed.
+        transaction.on_commit(lambda: events.emit(events.CAMPAIGN_SUBMITTED, campaign=self, actor=user))
         return True
 
     def impact_warning(self) -> str:

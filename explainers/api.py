@@ -242,8 +242,8 @@ class ExplainerViewSet(viewsets.GenericViewSet):
         explainer = self._published(slug)
         serializer = QuestionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        serializer.save(explainer=explainer, author=request.user)
-        return Response(serializer.data, status=status.HTTP_201_CREATED)
+        question = ExplainerQuestion.ask(explainer, request.user, **serializer.validated_data)
+        return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
 
 
 def register(router) -> None:

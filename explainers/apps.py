@@ -14,7 +14,8 @@ class ExplainersConfig(AppConfig):
     def ready(self) -> None:
         from campaigns import asset_access, asset_uses
         from core import navigation, panels
-        from explainers.models import explainer_shows_asset, explainer_uses
+        from explainers import faq
+        from explainers.models import answered_questions, explainer_shows_asset, explainer_uses
         from explainers.panels import explainer_panel
         from rollout.models import Delivery
 
@@ -30,3 +31,4 @@ class ExplainersConfig(AppConfig):
         panels.register(panels.Panel("explainer", "explainers/_explainer_panel.html", 40, explainer_panel))
         asset_access.register_reader(explainer_shows_asset)  # its page shows the campaign's assets
         asset_uses.register_use_finder(explainer_uses)  # assets picked from the library
+        faq.register_faq_source(answered_questions)  # answered explainer questions, before briefings' ones

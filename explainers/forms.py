@@ -127,6 +127,16 @@ ScenarioFormSet = inlineformset_factory(
 )
 
 
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="Answer", max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_answer(self) -> str:
+        answer = self.cleaned_data["answer"].strip()
+        if not answer:
+            raise forms.ValidationError("Write an answer.")
+        return answer
+
+
 class QuestionForm(forms.ModelForm):
     class Meta:
         model = ExplainerQuestion

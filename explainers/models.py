@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from campaigns.asset_uses import Use
 from campaigns.models import Asset, Campaign, Impact
+from core import events
 from people.models import Audience
 from rollout.models import Delivery
 
@@ -197,13 +198,21 @@ class ExplainerRead(models.Model):
 
 
 class ExplainerQuestion(models.Model):
-    """A question an employee asks from an explainer; marketing and IC see it on the campaign page."""
+    """A question an employee asks from an explainer; marketing and IC see it on the campaign page,
+    answer it there, and the answer joins the explainer's FAQ (without names).
+
+    An anonymous question keeps its author only so the answer reaches them (core.events); it is
+    never shown to anyone (`asked_by` says "Anonymous").
+    """
 
     explainer = models.ForeignKey(Explainer, on_delete=models.CASCADE, related_name="questions")
     author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     is_anonymous = models.BooleanField("ask anonymously", default=False)
     text = models.TextField("your question", max_length=2000)
     created_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "campaigns_explainerquestion"  # moved from campaigns: the table keeps its name
@@ -217,3 +226,43 @@ class ExplainerQuestion(models.Model):
         if self.is_anonymous or self.author is None:
             return "Anonymous"
         return self.author.get_full_name() or self.author.username
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.answer)
+
+    @classmethod
+    def ask(cls, explainer: Explainer, author, *, text: str, is_anonymous: bool = False) -> ExplainerQuestion:
+        """Record the question; the campaign's owner and IC hear of it (never who asked)."""
+        question = cls.objects.create(
+            explainer=explainer, author=author, text=text, is_anonymous=is_anonymous
+        )
+        events.emit(
+            events.QUESTION_ASKED,
+            campaign=explainer.campaign,
+            actor=author,
+            where=f"the explainer “{explainer.campaign.title}”",
+            url=explainer.campaign.get_absolute_url() + "#explainer-panel-h",
+            question=text,
+        )
+        return question
+
+    def answer_with(self, text: str, user) -> None:
+        """Answer it (or change the answer); the asker hears of it, anonymous or not."""
+        self.answer, self.answered_by, self.answered_at = text, user, timezone.now()
+        self.save(update_fields=["answer", "answered_by", "answered_at"])
+        events.emit(
+            events.QUESTION_ANSWERED,
+            campaign=self.explainer.campaign,
+            actor=user,
+            asker=self.author,
+            where=f"the explainer “{self.explainer.campaign.title}”",
+            url=self.explainer.get_absolute_url() + "#faq-h",
+            answer=text,
+        )
+
+
+def answered_questions(campaign: Campaign) -> list[tuple[str, str]]:
+    """Explainer questions marketing or IC answered, for the explainer FAQ (explainers.faq); no names."""
+    rows = ExplainerQuestion.objects.filter(explainer__campaign=campaign).exclude(answer="")
+    return [(q.text, q.answer) for q in rows.order_by("answered_at", "pk")]

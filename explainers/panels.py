@@ -33,4 +33,5 @@ def explainer_panel(request, campaign) -> dict | None:
         "explainer": explainer,
         "questions": questions,
         "can_edit": roles.is_ic(request.user),
+        "can_answer": campaign.can_edit(request.user),
     }

@@ -14,5 +14,10 @@ urlpatterns = [
     path("explainers/<slug:slug>/progress/", views.explainer_progress, name="explainer_progress"),
     path("explainers/<slug:slug>/questions/", views.explainer_question, name="explainer_question"),
     path("campaigns/<int:pk>/explainer/", views.explainer_edit, name="explainer_edit"),
+    path(
+        "campaigns/<int:pk>/explainer/questions/<int:question_pk>/answer/",
+        views.explainer_answer,
+        name="explainer_answer",
+    ),
     path("campaigns/<int:pk>/explainer/preview/", views.explainer_preview, name="explainer_preview"),
 ]

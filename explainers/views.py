@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,13 +19,21 @@ from django.views.decorators.http import require_POST
 from campaigns.models import Campaign
 from explainers.faq import extra_faq
 from explainers.forms import (
+    AnswerForm,
     ExplainerForm,
     HelpfulForm,
     QuestionForm,
     ScenarioFormSet,
     VariantsForm,
 )
-from explainers.models import Explainer, ExplainerRead, ExplainerVariant, explainer_assets, relevant_campaigns
+from explainers.models import (
+    Explainer,
+    ExplainerQuestion,
+    ExplainerRead,
+    ExplainerVariant,
+    explainer_assets,
+    relevant_campaigns,
+)
 from people import roles
 from people.models import Audience, EmployeeProfile
 from rollout.composer import render_stage
@@ -267,12 +275,29 @@ def explainer_question(request: HttpRequest, slug: str) -> HttpResponse:
             }
         )
         return render(request, "explainers/explainer_detail.html", context, status=400)
-    question = form.save(commit=False)
-    question.explainer = explainer
-    question.author = request.user
-    question.save()
+    ExplainerQuestion.ask(explainer, request.user, **form.cleaned_data)
     messages.success(request, "Your question has been sent to marketing and internal communications.")
     return redirect(explainer.get_absolute_url() + "#questions-h")
+
+
+@login_required
+@require_POST
+def explainer_answer(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """The campaign's marketing team or IC answer an explainer question; the answer joins the FAQ."""
+    campaign = Campaign.objects.for_user(request.user, pk)
+    if not campaign.can_edit(request.user):
+        raise PermissionDenied("Only the campaign's marketing team or IC answer questions.")
+    question = get_object_or_404(ExplainerQuestion.objects.select_related("explainer"), pk=question_pk)
+    if question.explainer.campaign_id != campaign.pk:
+        raise Http404("No such question on this campaign.")
+    question.explainer.campaign = campaign
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write an answer before saving it.")
+        return redirect(campaign.get_absolute_url() + f"#question-{question.pk}")
+    question.answer_with(form.cleaned_data["answer"], request.user)
+    messages.success(request, "Answer saved: the person who asked is told, and it joins the explainer's FAQ.")
+    return redirect(campaign.get_absolute_url() + f"#question-{question.pk}")
 
 
 # --- the editor (IC) and its preview --------------------------------------------------------

@@ -34,6 +34,7 @@ class AccountForm(forms.Form):
         label="How announcements reach you",
         choices=[(IN_APP_AND_EMAIL, "In CampaignHub and by email"), (IN_APP_ONLY, "In CampaignHub only")],
         widget=forms.RadioSelect,
+        help_text="Notifications (the bell) follow the same choice.",
     )
 
     @staticmethod

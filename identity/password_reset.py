@@ -14,6 +14,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
+    html_email_template_name = "email/password_reset.html"  # the branded layout (email/base.html)
 
     def form_valid(self, form):
         if not links.within_limit("reset", form.cleaned_data["email"], self.request):

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from identity import account, link_views, oidc, password_reset, scim
+from identity import account, link_views, oidc, password_reset, scim, unsubscribe
 
 urlpatterns: list = [
     # Single sign-on (identity/oidc.py): 404 unless OIDC_* is configured. The callback's name is the
@@ -15,5 +15,6 @@ urlpatterns: list = [
     path("accounts/login/link/<str:token>/", link_views.use_link, name="signin_link"),
     path("accounts/password_reset/", password_reset.PasswordResetView.as_view(), name="password_reset"),
     path("account/", account.account, name="account"),
+    path("account/unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
     path("scim/v2/", include((scim.urlpatterns, "scim"))),  # SCIM 2.0 provisioning (identity/scim.py)
 ]

@@ -1,7 +1,7 @@
 """rollout: the internal rollout plan and the engine that sends it: stages, deliveries, the
 re-planning rules, dispatch, the message composer, Celery tasks, the timeline pages, `dispatch_due`.
 
-May import: core, people, campaigns.
+May import: core, people, identity (the unsubscribe link on announcement emails), campaigns.
 """
 
 from django.apps import AppConfig

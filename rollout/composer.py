@@ -34,6 +34,7 @@ from django.utils.html import linebreaks, urlize
 from django.utils.safestring import SafeString
 
 from core.markup import sanitise_html
+from identity.unsubscribe import unsubscribe_headers, unsubscribe_url
 from people.models import user_zone
 from rollout.models import Delivery, RolloutStage
 
@@ -271,6 +272,7 @@ def build_email(
         "campaign_title": stage.campaign.title,
         "inbox_url": site_url(f"/inbox/{delivery.pk}/" if delivery is not None else "/inbox/"),
         "is_test": test,
+        "unsubscribe_url": "" if test else unsubscribe_url(recipient),
         "recipient_name": recipient.first_name or recipient.get_username(),
     }
     subject = templates.subject.render(context).strip()
@@ -279,7 +281,10 @@ def build_email(
         body=templates.text.render(context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],
-        headers={"Message-ID": message_id(delivery.message_id if delivery else uuid.uuid4())},
+        headers={"Message-ID": message_id(delivery.message_id if delivery else uuid.uuid4())}
+        | (
+            {} if test else unsubscribe_headers(recipient)
+        ),  # announcements by email are optional (Account page)
     )
     email.attach_alternative(templates.html.render(context), "text/html")
     for provider in _attachment_providers:

@@ -1,8 +1,9 @@
 """The apps depend one way: each may import only from the apps listed before it in INSTALLED_APPS.
 
-core ← people ← identity ← campaigns ← rollout ← explainers ← briefings ← workplan ← planning. A lower app that must
-show something of a higher one offers a registry (core.navigation, core.panels, explainers.faq,
-rollout.composer's attachment providers, campaigns.warnings) that the higher app fills in its
+core ← people ← identity ← campaigns ← rollout ← explainers ← briefings ← workplan ← planning ← notifications
+← search. A lower app that must show something of a higher one offers a registry (core.navigation,
+core.panels, explainers.faq, rollout.composer's attachment providers, campaigns.warnings, core.events
+for workflow events) that the higher app fills in its
 AppConfig.ready(). Migrations and tests are history and wiring, not dependencies, so they are left out.
 """
 
@@ -53,6 +54,7 @@ def test_the_apps_are_listed_lowest_first_and_cover_every_app_folder():
         "briefings",
         "workplan",
         "planning",
+        "notifications",
         "search",
     ]
 

@@ -21,6 +21,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.apps import apps
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
@@ -242,6 +243,40 @@ def scim_pages(world: World):
     yield reverse("scim:schemas", kwargs={"uuid": "urn:ietf:params:scim:schemas:core:2.0:User"})
 
 
+@employee_urls
+def notification_pages(world: World):
+    """The warned employee's notifications (an answer to a briefing and an explainer question, both
+    written with the sentinel) and their emails, sent now: before the embargo neither says it."""
+    from django.contrib.auth.models import User
+
+    from explainers.models import ExplainerQuestion
+    from identity.unsubscribe import unsubscribe_url
+    from notifications.emails import send_notification_emails
+    from notifications.models import Notification
+    from notifications.tick import notification_tick
+
+    employee = User.objects.get(pk=world.deliveries[0].recipient_id)
+    owner = world.campaign.owner
+    briefing = world.extra.get("briefing")
+    if briefing is not None:
+        apps.get_model("briefings", "Invitation").objects.filter(briefing=briefing, user=employee).update(
+            attended_at=timezone.now()
+        )
+        feedback = apps.get_model("briefings", "Feedback").submit(
+            briefing, employee, feeling=4, support="", question="When?", is_anonymous=True
+        )
+        feedback.answer_with(f"Answer {SENTINEL}", owner)
+    question = ExplainerQuestion.ask(world.explainer, employee, text="What changes?", is_anonymous=True)
+    question.answer_with(f"Answer {SENTINEL}", owner)
+    notification_tick(timezone.now())
+    mine = Notification.objects.filter(recipient=employee)
+    assert mine.exists()
+    send_notification_emails(list(mine.values_list("pk", flat=True)))
+    yield from urls(("notification_list",))
+    yield from (reverse("notification_open", args=[n.pk]) for n in mine)
+    yield unsubscribe_url(employee).removeprefix(settings.SITE_URL)
+
+
 # Routes employees never reach by design (prefixes of Django's `route` strings) ...
 EXCUSED_PREFIXES = ("admin/", "accounts/", "api/schema/", "api/docs/", "static/")
 # ... and POST-only actions, which return no content of their own (their page tests cover them).
@@ -266,6 +301,8 @@ EXCUSED_PARTS = (
     "/resume/",
     "/test/",
     "/reuse/",
+    "/read/",
+    "/read-all/",
     "<slug:action>",
 )
 
