@@ -53,6 +53,12 @@ class RolloutStageQuerySet(models.QuerySet):
             campaign__paused_at__isnull=True,
         )
 
+    def early_warnings(self) -> RolloutStageQuerySet:
+        """Early warnings that went or may still go out (readiness judges an audience against them)."""
+        return self.filter(kind=RolloutStage.Kind.EARLY_WARNING).exclude(
+            state__in=[RolloutStage.State.CANCELLED, RolloutStage.State.SKIPPED]
+        )
+
     def unsent(self) -> RolloutStageQuerySet:
         return self.filter(state__in=[RolloutStage.State.PLANNED, RolloutStage.State.HELD])
 

@@ -89,7 +89,13 @@ def readiness_row(row) -> SafeString:
         else:
             why = format_html('<br><span class="help">{}</span>', m.why_untracked) if m.why_untracked else ""
             cells.append(format_html('<td><span class="muted">{}</span>{}</td>', "not tracked yet", why))
-    shortfalls = format_html_join("", '<br><span class="help">{}</span>', ((s,) for s in row.shortfalls))
+    shortfalls = format_html_join(
+        "",
+        '<span class="finding"><span class="finding-why">{}</span> <strong>Fix:</strong> {}</span>',
+        ((f.why, f.fix) for f in row.findings),
+    )
+    if row.notes and not row.findings:
+        shortfalls = format_html('<br><span class="help">{}</span>', capfirst("; ".join(row.notes)) + ".")
     return format_html(
         '<tr>\n<th scope="row">{}<br><span class="pill pill-{}">{}</span> <span class="muted">{} {}</span></th>\n'
         '{}\n<td><span class="pill pill-{}">{}</span>{}</td>\n</tr>',
