@@ -16,7 +16,7 @@ class BriefingsConfig(AppConfig):
         from briefings.models import faq_pairs, pack_shows_asset
         from briefings.navigation import pending_answers
         from briefings.notices import invitation_attachments
-        from briefings.panels import coverage_panel
+        from briefings.panels import coverage_panel, my_briefings_home_panel, presenter_home_panel
         from campaigns import asset_access
         from core import navigation, panels
         from explainers import faq
@@ -25,6 +25,14 @@ class BriefingsConfig(AppConfig):
         navigation.register(navigation.NavItem("Briefings", "briefing_list", 30, badge=pending_answers))
         panels.register(
             panels.Panel("briefing_coverage", "briefings/_coverage_panel.html", 60, coverage_panel)
+        )
+        panels.register(
+            panels.Panel("presenter", "briefings/_home_presenter.html", 5, presenter_home_panel),
+            page=panels.HOME,
+        )
+        panels.register(
+            panels.Panel("my-briefings", "briefings/_home_briefings.html", 30, my_briefings_home_panel),
+            page=panels.HOME,
         )
         composer.register_attachment_provider(invitation_attachments)
         faq.register_faq_source(faq_pairs)

@@ -16,7 +16,6 @@ from django.db import connection
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
@@ -27,11 +26,13 @@ from campaigns.asset_access import may_open
 from campaigns.forms import CampaignEditor, MoveForm
 from campaigns.history import campaign_history
 from campaigns.models import Asset, Campaign, Impact
+from core import panels
 from core.panels import render_panels
 from people import roles
 from people.models import MarcomTeam
 
 logger = logging.getLogger(__name__)
+HOME_LIST_LENGTH = 8  # rows per home-page list; "all of them" links to the full page
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -41,19 +42,27 @@ def _require_manager(request: HttpRequest) -> None:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    role = roles.primary_role(request.user)
-    now = timezone.now()
-    context: dict = {"role": role}
-    if role in (roles.IC, roles.MARKETING):
-        visible = Campaign.objects.visible_to(request.user).select_related("owner")
-        if role == roles.IC:
-            context["review_queue"] = list(visible.filter(status=Campaign.Status.SUBMITTED))
-            context["next_go_lives"] = list(visible.upcoming(now)[:10])
-        else:
-            context["my_campaigns"] = list(
-                visible.exclude(status=Campaign.Status.CLOSED).order_by("go_live_at")
-            )
-    return render(request, "campaigns/home.html", context)
+    """The signed-in person's home: each app adds the panels this role needs (core.panels.HOME)."""
+    return render(
+        request,
+        "campaigns/home.html",
+        {
+            "role": roles.primary_role(request.user),
+            "panels": render_panels(request, request.user, panels.HOME),
+        },
+    )
+
+
+def review_queue_panel(request: HttpRequest, user) -> dict | None:
+    """IC's home: what marketing submitted, oldest go-live first (one query)."""
+    if not roles.is_ic(user):
+        return None
+    queue = (
+        Campaign.objects.filter(status=Campaign.Status.SUBMITTED)
+        .select_related("owner")
+        .order_by("go_live_at", "pk")
+    )
+    return {"queue": list(queue[:HOME_LIST_LENGTH])}
 
 
 @login_required

@@ -15,7 +15,7 @@ class PlanningConfig(AppConfig):
         from campaigns import warnings
         from core import navigation, panels
         from people import roles
-        from planning import conflicts, views
+        from planning import conflicts, homes, views
 
         navigation.register(navigation.NavItem("Calendar", "calendar", 40, roles.can_manage_campaigns))
         panels.register(
@@ -24,4 +24,10 @@ class PlanningConfig(AppConfig):
         panels.register(
             panels.Panel("readiness", "planning/_readiness_panel.html", 70, views.readiness_panel)
         )
+        for key, order, context in (
+            ("my-campaigns", 10, homes.my_campaigns_panel),
+            ("next-go-lives", 20, homes.next_go_lives_panel),
+            ("load-warnings", 30, homes.load_warnings_panel),
+        ):
+            panels.register(panels.Panel(key, f"planning/_home_{key}.html", order, context), page=panels.HOME)
         warnings.register_conflict_checker(conflicts.conflicts_for)
