@@ -11,24 +11,33 @@ from briefings.models import Briefing, Feedback, Invitation
 from campaigns.models import Campaign, Impact
 from people import roles
 from people.models import Audience
+from rollout.timeline import Mark
 
 
 def coverage_panel(request, campaign) -> dict | None:
     """Briefings of the campaign with their counts, and coverage per audience: three queries."""
     if not roles.can_manage_campaigns(request.user):
         return None
-    briefings = list(
-        Briefing.objects.filter(campaign=campaign)
-        .select_related("presenter")
-        .with_counts()
-        .order_by("starts_at", "pk")
-    )
+    briefings = campaign_briefings(campaign)
     return {
         "campaign": campaign,
         "briefings": briefings,
         "coverage": coverage(campaign) if briefings else [],
         "can_schedule": roles.is_ic(request.user) and campaign.is_editable,
     }
+
+
+def campaign_briefings(campaign: Campaign) -> list[Briefing]:
+    """The campaign's sessions with their counts, fetched once per page: the coverage panel and the
+    timeline's Briefings lane both show them (kept on the campaign instance for this request)."""
+    if not hasattr(campaign, "_briefings_with_counts"):
+        campaign._briefings_with_counts = list(
+            Briefing.objects.filter(campaign=campaign)
+            .select_related("presenter")
+            .with_counts()
+            .order_by("starts_at", "pk")
+        )
+    return campaign._briefings_with_counts
 
 
 def coverage(campaign: Campaign) -> list[dict]:
@@ -163,3 +172,11 @@ RSVP_BUTTONS = [
     (Invitation.Rsvp.NO, "No"),
     (Invitation.Rsvp.MAYBE, "Maybe"),
 ]
+
+
+def timeline_marks(request, campaign) -> list:
+    """The campaign's sessions on the rollout timeline's Briefings lane (rollout.timeline; shared with the coverage panel)."""
+    return [
+        Mark(b.starts_at, f"Briefing: {b.title}", b.status, b.get_absolute_url(), ends_at=b.ends_at)
+        for b in campaign_briefings(campaign)
+    ]

@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
@@ -141,8 +142,14 @@ def _after_save(request: HttpRequest, campaign: Campaign, done: str) -> None:
 
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = Campaign.objects.select_related("owner").for_user(request.user, pk)
-    impacts = campaign.impacts.select_related("audience")
+    # Impacts once for the page (its table, the nudge, the rollout's default audiences); the
+    # explainer once (its panel and the composer's links).
+    campaign = (
+        Campaign.objects.select_related("owner", "explainer")
+        .prefetch_related(Prefetch("impacts", Impact.objects.select_related("audience")))
+        .for_user(request.user, pk)
+    )
+    impacts = campaign.impacts.all()
     can_edit = campaign.can_edit(request.user)
     allowed = campaign.allowed_moves(request.user)
     return render(
@@ -157,6 +164,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "moves": [_move_for(campaign, m) for m in MOVES.values() if m.target in allowed],
             "history": campaign_history(campaign),
             "panels": render_panels(request, campaign),
+            "summary": render_panels(request, campaign, panels.SUMMARY),
+            "now": timezone.now(),
         },
     )
 

@@ -27,7 +27,9 @@ class ExplainersConfig(AppConfig):
             )
         )
         navigation.register(navigation.NavItem("Explainers", "explainer_list", 25))
-        panels.register(panels.Panel("explainer", "explainers/_explainer_panel.html", 40, explainer_panel))
+        panels.register(
+            panels.Panel("explainer", "explainers/_explainer_panel.html", 40, explainer_panel, "Explainer")
+        )
         panels.register(
             panels.Panel("inbox", "explainers/_home_inbox.html", 20, inbox_home_panel), page=panels.HOME
         )

@@ -22,7 +22,13 @@ class PlanningConfig(AppConfig):
             panels.Panel("planning-warnings", "planning/_warnings_panel.html", 65, views.warnings_panel)
         )
         panels.register(
-            panels.Panel("readiness", "planning/_readiness_panel.html", 70, views.readiness_panel)
+            panels.Panel(
+                "readiness", "planning/_readiness_panel.html", 70, views.readiness_panel, "Readiness"
+            )
+        )
+        panels.register(
+            panels.Panel("readiness", "planning/_readiness_summary.html", 10, views.readiness_panel),
+            page=panels.SUMMARY,
         )
         for key, order, context in (
             ("my-campaigns", 10, homes.my_campaigns_panel),

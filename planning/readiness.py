@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
 
 from briefings.models import Briefing, Invitation
@@ -135,6 +135,10 @@ class CampaignReadiness:
     @property
     def rag_label(self) -> str:
         return RAG_LABELS[self.rag]
+
+    @property
+    def behind_count(self) -> int:
+        return sum(1 for r in self.rows if r.rag in (AMBER, RED))
 
 
 SIGNAL_LABELS = ("Warned", "Invited", "Briefed", "Read", "Acknowledged")
@@ -397,3 +401,57 @@ def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> lis
             rows.append(row)
         results.append(CampaignReadiness(c, days, t, rows))
     return results
+
+
+TREND_WEEKS = 6
+
+
+@dataclass
+class Trend:
+    """Share of the campaign's affected people with each signal at the end of each of the last weeks."""
+
+    moments: list[datetime]  # week ends, the last one being now
+    people: int
+    series: dict[str, list[int | None]]  # signal label → % at each moment (None: not tracked)
+
+
+def readiness_trend(campaign: Campaign, now: datetime, tz) -> Trend:
+    """How readiness grew over the last TREND_WEEKS weeks, over everyone in the affected audiences
+    (six queries: impacts, members, and the first time each person got each signal)."""
+    audiences = [i.audience for i in Impact.objects.filter(campaign=campaign).select_related("audience")]
+    people: set[int] = set().union(*Audience.member_ids(audiences).values()) if audiences else set()
+    monday = (now.astimezone(tz) - timedelta(days=now.astimezone(tz).weekday())).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    moments = [monday - timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)] + [now]
+    sent = Delivery.objects.filter(stage__campaign=campaign, status=Delivery.Status.SENT)
+    firsts = {
+        "Warned": sent.filter(stage__kind=RolloutStage.Kind.EARLY_WARNING)
+        .values("recipient_id")
+        .annotate(first=Min("sent_at"))
+        .values_list("recipient_id", "first"),
+        "Invited": Invitation.objects.filter(briefing__campaign=campaign)
+        .exclude(briefing__status=Briefing.Status.CANCELLED)
+        .values("user_id")
+        .annotate(first=Min("invited_at"))
+        .values_list("user_id", "first"),
+        "Briefed": Invitation.objects.filter(briefing__campaign=campaign, attended_at__isnull=False)
+        .values("user_id")
+        .annotate(first=Min("attended_at"))
+        .values_list("user_id", "first"),
+        "Read": ExplainerRead.objects.filter(explainer__campaign=campaign).values_list(
+            "user_id", "first_read_at"
+        ),
+        "Acknowledged": sent.filter(acknowledged_at__isnull=False)
+        .values("recipient_id")
+        .annotate(first=Min("acknowledged_at"))
+        .values_list("recipient_id", "first"),
+    }
+    series: dict[str, list[int | None]] = {}
+    for label, rows in firsts.items():
+        times = sorted(at for user_id, at in rows if user_id in people and at is not None)
+        if not people:
+            series[label] = [None] * len(moments)
+            continue
+        series[label] = [round(100 * sum(1 for t in times if t <= m) / len(people)) for m in moments]
+    return Trend(moments, len(people), series)

@@ -43,8 +43,11 @@ def heat_cells(row: HeatRow, this_monday: date, calendar_url: str) -> SafeString
             )
         else:
             inner = format_html('<span class="muted">{}</span>', 0)
-        cells.append((c.level, now, inner))
-    return format_html_join("\n", '<td class="heat-cell heat-{}{}">{}</td>', cells)
+        shade = (
+            f" heat-shade-{min(3, 1 + (3 * (c.count - 1)) // max(1, c.cap))}" if c.level == "under" else ""
+        )
+        cells.append((c.level, shade, now, inner))
+    return format_html_join("\n", '<td class="heat-cell heat-{}{}{}">{}</td>', cells)
 
 
 def _entry_what(e) -> SafeString:
