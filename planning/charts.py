@@ -98,9 +98,11 @@ def funnels(r: CampaignReadiness) -> list[dict]:
 
 # --- line charts ---------------------------------------------------------------------------------
 def _lines(
-    xs: list[float], series: dict[str, list[int | None]], y: Scale, label_x: float
+    xs: list[float], series: dict[str, list[int | None]], y: Scale, label_x: float, unit: str = ""
 ) -> list[SafeString]:
-    parts = []
+    """One polyline per series, a marker per point, and the last value named at the line's end
+    (labels nudged apart, so lines that end together stay readable)."""
+    parts, ends = [], []
     for name, values in series.items():
         tone, mark, dash = SERIES_LOOK[name]
         points = [(x, y(v)) for x, v in zip(xs, values, strict=True) if v is not None]
@@ -113,6 +115,14 @@ def _lines(
             )
         )
         parts += [shape(mark, px, py, tone, 4) for px, py in points]
+        ends.append([points[-1][1], f"{name} {values[-1]}{unit}"])
+    ends.sort()
+    for i in range(1, len(ends)):
+        ends[i][0] = max(ends[i][0], ends[i - 1][0] + 13)
+    parts += [
+        format_html('<text class="end-label" x="{}" y="{}">{}</text>', label_x + 10, py + 4, text)
+        for py, text in ends
+    ]
     return parts
 
 
@@ -137,7 +147,7 @@ def _y_axis(y: Scale, x0: float, x1: float) -> list[SafeString]:
 
 def trend(t: Trend, tz: tzinfo) -> dict:
     """Readiness over the last weeks: one line per signal, 0 to 100% of the affected people."""
-    width, height, x0, x1, y0, y1 = 640, 230, 48, 620, 200, 14
+    width, height, x0, x1, y0, y1 = 700, 250, 48, 540, 200, 14
     shown = {k: v for k, v in t.series.items() if any(p is not None for p in v)}
     x = Scale(0, len(t.moments) - 1, x0, x1)
     y = Scale(0, 100, y0, y1)
@@ -150,7 +160,7 @@ def trend(t: Trend, tz: tzinfo) -> dict:
                 '<text class="axis-label" x="{}" y="{}" text-anchor="middle">{}</text>', xs[i], y0 + 20, label
             )
         )
-    parts += _lines(xs, shown, y, x1)
+    parts += _lines(xs, shown, y, x1, "%")
     last = {k: v[-1] for k, v in shown.items()}
     name = (
         f"Readiness over the last {len(t.moments) - 1} weeks, share of {t.people} affected people. Now: "
@@ -179,7 +189,7 @@ def _cumulative(by_day: dict[date, int], start: date, days: int) -> list[int]:
 def reach(by_stage: dict, tz: tzinfo) -> list[dict]:
     """Each sent stage (latest first): delivered, opened in-app and acknowledged, day by day after
     it went out, as counts of people (in-app deliveries)."""
-    width, height, x0, x1, y0, y1 = 420, 200, 44, 400, 170, 12
+    width, height, x0, x1, y0, y1 = 460, 200, 44, 330, 170, 12
     out = []
     stages = sorted(by_stage, key=lambda s: s.sent_at, reverse=True)[:REACH_SHOWN]
     for stage in stages:
