@@ -16,16 +16,32 @@ class BriefingsConfig(AppConfig):
         from briefings.models import faq_pairs, pack_shows_asset, pack_uses
         from briefings.navigation import pending_answers
         from briefings.notices import invitation_attachments
-        from briefings.panels import coverage_panel
+        from briefings.panels import (
+            coverage_panel,
+            my_briefings_home_panel,
+            presenter_home_panel,
+            timeline_marks,
+        )
         from campaigns import asset_access, asset_uses
         from core import navigation, panels
         from explainers import faq
-        from rollout import composer
+        from rollout import composer, timeline
 
         navigation.register(navigation.NavItem("Briefings", "briefing_list", 30, badge=pending_answers))
         panels.register(
-            panels.Panel("briefing_coverage", "briefings/_coverage_panel.html", 60, coverage_panel)
+            panels.Panel(
+                "briefing_coverage", "briefings/_coverage_panel.html", 60, coverage_panel, "Briefings"
+            )
         )
+        panels.register(
+            panels.Panel("presenter", "briefings/_home_presenter.html", 5, presenter_home_panel),
+            page=panels.HOME,
+        )
+        panels.register(
+            panels.Panel("my-briefings", "briefings/_home_briefings.html", 30, my_briefings_home_panel),
+            page=panels.HOME,
+        )
+        timeline.register_lane(timeline.Lane("briefings", "Briefings", 10, timeline_marks))
         composer.register_attachment_provider(invitation_attachments)
         faq.register_faq_source(faq_pairs)
         asset_access.register_reader(pack_shows_asset)  # the pack lists the campaign's assets

@@ -62,6 +62,17 @@ class BriefingQuerySet(models.QuerySet):
     def scheduled(self) -> BriefingQuerySet:
         return self.exclude(status=Briefing.Status.CANCELLED)
 
+    def sessions_by_audience(self, campaign_ids) -> list[tuple[int, int, datetime, int | None]]:
+        """(campaign id, audience id, starts at, capacity) of each scheduled session, in one query."""
+        through = Briefing.audiences.through.objects.filter(
+            briefing__in=self.filter(campaign_id__in=campaign_ids).scheduled()
+        )
+        return list(
+            through.values_list(
+                "briefing__campaign_id", "audience_id", "briefing__starts_at", "briefing__capacity"
+            )
+        )
+
     def overlapping(self, starts_at: datetime, ends_at: datetime) -> BriefingQuerySet:
         return self.scheduled().filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
 

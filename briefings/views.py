@@ -159,7 +159,11 @@ def briefing_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
             request, "The briefing is full: you are on the waiting list and will hear if a seat frees up."
         )
     else:
-        messages.success(request, f"Thanks: your answer is “{invitation.get_rsvp_display()}”.")
+        messages.success(
+            request, f"Thanks: your answer for “{briefing.title}” is “{invitation.get_rsvp_display()}”."
+        )
+    if request.POST.get("next") == "home":  # the one-tap answer on the home page goes back there
+        return redirect("home")
     return redirect(briefing)
 
 

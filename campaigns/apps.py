@@ -13,7 +13,7 @@ class CampaignsConfig(AppConfig):
     name = "campaigns"
 
     def ready(self) -> None:
-        from campaigns.views import audience_impacts_panel
+        from campaigns.views import audience_impacts_panel, review_queue_panel
         from core import navigation, panels
         from people import roles
 
@@ -23,4 +23,8 @@ class CampaignsConfig(AppConfig):
         panels.register(
             panels.Panel("impacts", "campaigns/_audience_impacts.html", 10, audience_impacts_panel),
             page=panels.AUDIENCE,
+        )
+        panels.register(
+            panels.Panel("review-queue", "campaigns/_home_review_queue.html", 10, review_queue_panel),
+            page=panels.HOME,
         )

@@ -187,6 +187,21 @@ class Campaign(models.Model):
         return self.paused_at is not None
 
     @property
+    def waiting_for(self) -> str:
+        """Who or what the campaign waits for next, in words (marketing's home page)."""
+        if self.status == self.Status.DRAFT:
+            if self.review_comment:
+                return "You: IC sent it back with a comment; change it and submit again."
+            return "You: submit it to IC when it is ready for the internal plan."
+        if self.status == self.Status.SUBMITTED:
+            return "IC: reviewing the internal plan."
+        if self.is_paused:
+            return "IC: the rollout is paused."
+        if self.status in (self.Status.APPROVED, self.Status.LIVE):
+            return "Nobody: the rollout runs by itself."
+        return ""
+
+    @property
     def is_editable(self) -> bool:
         return self.status not in (self.Status.CLOSED, self.Status.CANCELLED)
 

@@ -29,11 +29,13 @@ from campaigns.asset_access import may_open
 from campaigns.forms import CampaignEditor, MoveForm
 from campaigns.history import campaign_history
 from campaigns.models import Asset, Campaign, Impact
+from core import panels
 from core.panels import render_panels
 from people import roles
 from people.models import MarcomTeam
 
 logger = logging.getLogger(__name__)
+HOME_LIST_LENGTH = 8  # rows per home-page list; "all of them" links to the full page
 
 CAMPAIGN_PAGE_SIZE = 25  # the list grows with history; each page renders a fixed number
 AUDIENCE_IMPACTS_SHOWN = 25
@@ -47,19 +49,27 @@ def _require_manager(request: HttpRequest) -> None:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    role = roles.primary_role(request.user)
-    now = timezone.now()
-    context: dict = {"role": role}
-    if role in (roles.IC, roles.MARKETING):
-        visible = Campaign.objects.visible_to(request.user).select_related("owner")
-        if role == roles.IC:
-            context["review_queue"] = list(visible.filter(status=Campaign.Status.SUBMITTED))
-            context["next_go_lives"] = list(visible.upcoming(now)[:10])
-        else:
-            context["my_campaigns"] = list(
-                visible.exclude(status=Campaign.Status.CLOSED).order_by("go_live_at")
-            )
-    return render(request, "campaigns/home.html", context)
+    """The signed-in person's home: each app adds the panels this role needs (core.panels.HOME)."""
+    return render(
+        request,
+        "campaigns/home.html",
+        {
+            "role": roles.primary_role(request.user),
+            "panels": render_panels(request, request.user, panels.HOME),
+        },
+    )
+
+
+def review_queue_panel(request: HttpRequest, user) -> dict | None:
+    """IC's home: what marketing submitted, oldest go-live first (one query)."""
+    if not roles.is_ic(user):
+        return None
+    queue = (
+        Campaign.objects.filter(status=Campaign.Status.SUBMITTED)
+        .select_related("owner")
+        .order_by("go_live_at", "pk")
+    )
+    return {"queue": list(queue[:HOME_LIST_LENGTH])}
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -148,8 +158,14 @@ def _after_save(request: HttpRequest, campaign: Campaign, done: str) -> None:
 
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = Campaign.objects.select_related("owner").for_user(request.user, pk)
-    impacts = campaign.impacts.select_related("audience")
+    # Impacts once for the page (its table, the nudge, the rollout's default audiences); the
+    # explainer once (its panel and the composer's links).
+    campaign = (
+        Campaign.objects.select_related("owner", "explainer")
+        .prefetch_related(Prefetch("impacts", Impact.objects.select_related("audience")))
+        .for_user(request.user, pk)
+    )
+    impacts = campaign.impacts.all()
     can_edit = campaign.can_edit(request.user)
     allowed = campaign.allowed_moves(request.user)
     return render(
@@ -164,6 +180,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "moves": [_move_for(campaign, m) for m in MOVES.values() if m.target in allowed],
             "history": campaign_history(campaign),
             "panels": render_panels(request, campaign),
+            "summary": render_panels(request, campaign, panels.SUMMARY),
+            "now": timezone.now(),
         },
     )
 

@@ -1,7 +1,10 @@
 """Sections a higher app adds to a lower app's page, without the lower app importing it.
 
 Pages that take panels: the campaign page (CAMPAIGN: rollout, explainer, briefings and planning
-add theirs) and the audience page (AUDIENCE: campaigns adds the campaigns that affect it).
+add theirs; SUMMARY: facts in the campaign page's summary header, such as readiness), the audience
+page (AUDIENCE: campaigns adds the campaigns that affect it) and the home page (HOME: each app adds
+what the signed-in person's role needs from it; `obj` is the user, and a panel for another role
+returns None).
 `register(Panel(...), page=...)` in AppConfig.ready(); `context(request, obj)` returns the template
 context for `template`, or None to hide the panel for this viewer. Keep each to a fixed number of
 queries: the pages' query counts are pinned in tests.
@@ -13,7 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 CAMPAIGN = "campaign"
+SUMMARY = "summary"
 AUDIENCE = "audience"
+HOME = "home"
 
 
 @dataclass(frozen=True)
@@ -22,9 +27,10 @@ class Panel:
     template: str
     order: int
     context: Callable
+    label: str = ""  # the campaign page's section menu links to panels that have one
 
 
-_panels: dict[str, list[Panel]] = {CAMPAIGN: [], AUDIENCE: []}
+_panels: dict[str, list[Panel]] = {CAMPAIGN: [], SUMMARY: [], AUDIENCE: [], HOME: []}
 
 
 def register(panel: Panel, page: str = CAMPAIGN) -> None:
@@ -39,5 +45,7 @@ def render_panels(request, obj, page: str = CAMPAIGN) -> list[dict]:
     for panel in _panels[page]:
         ctx = panel.context(request, obj)
         if ctx is not None:
-            rendered.append({"key": panel.key, "template": panel.template, "context": ctx})
+            rendered.append(
+                {"key": panel.key, "template": panel.template, "context": ctx, "label": panel.label}
+            )
     return rendered

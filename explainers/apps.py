@@ -16,7 +16,7 @@ class ExplainersConfig(AppConfig):
         from core import navigation, panels
         from explainers import faq
         from explainers.models import answered_questions, explainer_shows_asset, explainer_uses
-        from explainers.panels import explainer_panel
+        from explainers.panels import explainer_panel, explainers_home_panel, inbox_home_panel
         from rollout.models import Delivery
 
         navigation.register(
@@ -28,7 +28,16 @@ class ExplainersConfig(AppConfig):
             )
         )
         navigation.register(navigation.NavItem("Explainers", "explainer_list", 25))
-        panels.register(panels.Panel("explainer", "explainers/_explainer_panel.html", 40, explainer_panel))
+        panels.register(
+            panels.Panel("explainer", "explainers/_explainer_panel.html", 40, explainer_panel, "Explainer")
+        )
+        panels.register(
+            panels.Panel("inbox", "explainers/_home_inbox.html", 20, inbox_home_panel), page=panels.HOME
+        )
+        panels.register(
+            panels.Panel("explainers", "explainers/_home_explainers.html", 40, explainers_home_panel),
+            page=panels.HOME,
+        )
         asset_access.register_reader(explainer_shows_asset)  # its page shows the campaign's assets
         asset_uses.register_use_finder(explainer_uses)  # assets picked from the library
         faq.register_faq_source(answered_questions)  # answered explainer questions, before briefings' ones

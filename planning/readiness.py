@@ -1,6 +1,14 @@
 """Go-live readiness: per campaign and affected audience, who has been warned, invited, briefed,
 has read the explainer and acknowledged; red / amber / green against the campaign's targets.
 
+Each audience is judged against what the plan holds for it and the time left, not against the
+target alone: an early warning planned for next week is on track today; an audience no early
+warning is planned for is judged on warnings only when its impact is medium or high (the default
+plan warns those; a low-impact one is judged on what is planned for it); a high-impact audience
+needs a briefing session by BRIEFING_DUE_DAYS before go-live. Amber means the plan cannot reach a
+target, or a signal that was due lags; red means the same within `red_within_days` of go-live.
+Every amber or red row says why, and what would fix it (Finding).
+
 A signal with no source for this campaign (no early-warning stage, no briefing, no explainer, no
 stage asking for acknowledgement) is "not tracked yet", never 0%. Everything is computed for a list
 of campaigns in a fixed number of queries.
@@ -10,13 +18,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
 
 from briefings.models import Briefing, Invitation
 from campaigns.models import Campaign, Impact
+from core.aggregates import parse_ids
 from explainers.models import Explainer, ExplainerRead
 from people.models import Audience
 from planning.models import ReadinessThreshold
@@ -25,10 +34,12 @@ from rollout.models import Delivery, RolloutStage
 GREEN, AMBER, RED, NO_TARGET = "green", "amber", "red", "none"
 RAG_LABELS = {
     GREEN: "Green: on track",
-    AMBER: "Amber: behind target",
+    AMBER: "Amber: needs action",
     RED: "Red: at risk",
     NO_TARGET: "No target",
 }
+BRIEFING_DUE_DAYS = 7  # sessions are due when the default plan's briefing invitation goes out
+DATE = "%-d %b"
 RAG_ORDER = {NO_TARGET: 0, GREEN: 1, AMBER: 2, RED: 3}
 
 
@@ -59,6 +70,26 @@ class Measure:
         return f"{self.pct}% ({self.done} of {self.total})"
 
 
+@dataclass(frozen=True)
+class Finding:
+    """Why a row is amber or red, and what would fix it, in words."""
+
+    why: str
+    fix: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.why} {self.fix}"
+
+
+@dataclass
+class Plan:
+    """What the rollout plan holds for one audience of one campaign (built by readiness_for)."""
+
+    warnings: list[tuple[datetime, str, str]] = field(default_factory=list)  # (send at, state, reason)
+    sessions: list[tuple[datetime, int | None]] = field(default_factory=list)  # (starts at, capacity)
+
+
 @dataclass
 class AudienceReadiness:
     audience: Audience
@@ -70,11 +101,20 @@ class AudienceReadiness:
     read: Measure
     acknowledged: Measure
     rag: str = NO_TARGET
-    shortfalls: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # why a green row is on track
 
     @property
     def rag_label(self) -> str:
         return RAG_LABELS[self.rag]
+
+    @property
+    def shortfalls(self) -> list[str]:
+        return [f.text for f in self.findings]
+
+    @property
+    def funnel(self) -> list[tuple[str, Measure]]:
+        return list(zip(SIGNAL_LABELS, self.measures, strict=True))
 
     @property
     def measures(self) -> list[Measure]:
@@ -96,6 +136,13 @@ class CampaignReadiness:
     def rag_label(self) -> str:
         return RAG_LABELS[self.rag]
 
+    @property
+    def behind_count(self) -> int:
+        return sum(1 for r in self.rows if r.rag in (AMBER, RED))
+
+
+SIGNAL_LABELS = ("Warned", "Invited", "Briefed", "Read", "Acknowledged")
+
 
 def _pairs(rows) -> dict[int, set[int]]:
     found: dict[int, set[int]] = defaultdict(set)
@@ -112,24 +159,132 @@ def _measure(
     return Measure(len(source.get(campaign_id, set()) & people), len(people))
 
 
-def _rag(row: AudienceReadiness, targets: ReadinessThreshold, days: int) -> tuple[str, list[str]]:
+def _judge_warned(
+    row: AudienceReadiness, plan: Plan, campaign: Campaign, target: int, now: datetime
+) -> tuple[Finding | None, str]:
+    """(finding, note) for the warned target, against the early warnings planned for this audience."""
+    name = row.audience.name
+    if row.warned.pct is not None and row.warned.pct >= target:
+        return None, f"warned {row.warned.pct}%"
+    if not plan.warnings:
+        if row.level == Impact.Level.LOW:
+            return None, "no early warning planned (low impact)"
+        return (
+            Finding(
+                f"No early warning is planned for {name}, so it cannot reach {target}% warned.",
+                "Add an early-warning stage for it on the rollout timeline.",
+            ),
+            "",
+        )
+    held = [w for w in plan.warnings if w[1] == RolloutStage.State.HELD]
+    if held:
+        return Finding(f"The early warning is held: {held[0][2] or 'see the stage'}.", "Edit the stage."), ""
+    upcoming = [at for at, state, _ in plan.warnings if state == RolloutStage.State.PLANNED]
+    if upcoming and min(upcoming) > campaign.go_live_at:
+        return (
+            Finding(
+                f"The early warning sends after go-live ({min(upcoming):{DATE}}).",
+                "Move it to before go-live.",
+            ),
+            "",
+        )
+    if upcoming and min(upcoming) > now:
+        return None, f"early warning planned for {min(upcoming):{DATE}}"
+    if upcoming:  # due but not sent
+        if campaign.status in (Campaign.Status.DRAFT, Campaign.Status.SUBMITTED):
+            return (
+                Finding(
+                    f"The early warning was due on {min(upcoming):{DATE}} but the campaign is not approved.",
+                    "Approve the internal plan so it can go out.",
+                ),
+                "",
+            )
+        if campaign.is_paused:
+            return Finding("The early warning is due but the rollout is paused.", "Resume the rollout."), ""
+        return None, "early warning sends at the next tick"
+    return (
+        Finding(
+            f"The early warning reached {row.warned.text} of {name} (target {target}%).",
+            "Check failed deliveries on the rollout timeline, or add a reminder for people who joined later.",
+        ),
+        "",
+    )
+
+
+def _judge_briefed(
+    row: AudienceReadiness, plan: Plan, campaign: Campaign, target: int, now: datetime
+) -> tuple[Finding | None, str]:
+    """(finding, note) for the briefed target of a high-impact audience, against its sessions."""
+    name = row.audience.name
+    if row.briefed.pct is not None and row.briefed.pct >= target:
+        return None, f"briefed {row.briefed.pct}%"
+    due = campaign.go_live_at - timedelta(days=BRIEFING_DUE_DAYS)
+    if not plan.sessions:
+        if now < due:
+            return None, f"schedule a briefing by {due:{DATE}}"
+        return (
+            Finding(
+                f"No briefing session is scheduled for {name} (due by {due:{DATE}}).",
+                "Schedule a session under Briefings and coverage.",
+            ),
+            "",
+        )
+    still_needed = -(-target * row.size // 100) - (row.briefed.done or 0)
+    upcoming = [cap for starts_at, cap in plan.sessions if starts_at > now]
+    if not upcoming:
+        return (
+            Finding(
+                f"Every session has taken place and {row.briefed.text} of {name} are briefed (target {target}%).",
+                "Add a session for the people who missed it, or record attendance if it is missing.",
+            ),
+            "",
+        )
+    if None not in upcoming and sum(upcoming) < still_needed:
+        return (
+            Finding(
+                f"The sessions still to come seat {sum(upcoming)}, but {still_needed} more of {name} "
+                f"must be briefed to reach {target}%.",
+                "Add a session or raise the capacity.",
+            ),
+            "",
+        )
+    return None, f"{len(upcoming)} session{'s' if len(upcoming) != 1 else ''} to come"
+
+
+def _judge(
+    row: AudienceReadiness, plan: Plan, campaign: Campaign, targets: ReadinessThreshold, now: datetime
+) -> tuple[str, list[Finding], list[str]]:
     if row.size == 0:
-        return NO_TARGET, []
-    goals = [("warned", row.warned, targets.warned_pct)]
-    if row.level == Impact.Level.HIGH:
-        goals.append(("briefed", row.briefed, targets.briefed_pct))
-    shortfalls = []
-    for name, measure, target in goals:
-        if target == 0:
-            continue
-        if measure.pct is None:
-            if measure.total:
-                shortfalls.append(f"{name}: {measure.why_untracked or 'not tracked yet'} (target {target}%)")
-        elif measure.pct < target:
-            shortfalls.append(f"{name} {measure.pct}% (target {target}%)")
-    if not shortfalls:
-        return GREEN, []
-    return (RED if days <= targets.red_within_days else AMBER), shortfalls
+        return NO_TARGET, [], []
+    checks = []
+    if targets.warned_pct:
+        checks.append(_judge_warned(row, plan, campaign, targets.warned_pct, now))
+    if row.level == Impact.Level.HIGH and targets.briefed_pct:
+        checks.append(_judge_briefed(row, plan, campaign, targets.briefed_pct, now))
+    findings = [f for f, _ in checks if f]
+    notes = [n for f, n in checks if not f and n]
+    if not findings:
+        return GREEN, [], notes
+    days = (campaign.go_live_at - now).days
+    return (RED if days <= targets.red_within_days else AMBER), findings, notes
+
+
+def _plans(ids: list[int]) -> dict[tuple[int, int], Plan]:
+    """{(campaign id, audience id): Plan} for these campaigns, in two queries."""
+    plans: dict[tuple[int, int], Plan] = defaultdict(Plan)
+    cache: dict = {}
+    for _, campaign_id, send_at, state, reason, audience_ids in (
+        RolloutStage.objects.filter(campaign_id__in=ids)
+        .early_warnings()
+        .with_target_audience_ids()
+        .values_list("pk", "campaign_id", "send_at", "state", "state_reason", "target_audience_ids")
+        .order_by()
+    ):
+        for audience_id in parse_ids(audience_ids, cache):
+            plans[(campaign_id, audience_id)].warnings.append((send_at, state, reason))
+    for campaign_id, audience_id, starts_at, capacity in Briefing.objects.sessions_by_audience(ids):
+        plans[(campaign_id, audience_id)].sessions.append((starts_at, capacity))
+    return plans
 
 
 def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> list[CampaignReadiness]:
@@ -217,6 +372,7 @@ def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> lis
         reads.filter(explainer__campaign_id__in=ids).values_list("explainer__campaign_id", "user_id")
     )
 
+    plans = _plans(ids)
     by_campaign: dict[int, list[Impact]] = defaultdict(list)
     for impact in impacts:
         by_campaign[impact.campaign_id].append(impact)
@@ -241,7 +397,61 @@ def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> lis
                 read=_measure(read, c.pk, people, c.pk in has_explainer, "no explainer"),
                 acknowledged=_measure(acknowledged, c.pk, people, c.pk in asks_ack, "no stage asks for it"),
             )
-            row.rag, row.shortfalls = _rag(row, t, days)
+            row.rag, row.findings, row.notes = _judge(row, plans[(c.pk, impact.audience_id)], c, t, now)
             rows.append(row)
         results.append(CampaignReadiness(c, days, t, rows))
     return results
+
+
+TREND_WEEKS = 6
+
+
+@dataclass
+class Trend:
+    """Share of the campaign's affected people with each signal at the end of each of the last weeks."""
+
+    moments: list[datetime]  # week ends, the last one being now
+    people: int
+    series: dict[str, list[int | None]]  # signal label → % at each moment (None: not tracked)
+
+
+def readiness_trend(campaign: Campaign, now: datetime, tz) -> Trend:
+    """How readiness grew over the last TREND_WEEKS weeks, over everyone in the affected audiences
+    (six queries: impacts, members, and the first time each person got each signal)."""
+    audiences = [i.audience for i in Impact.objects.filter(campaign=campaign).select_related("audience")]
+    people: set[int] = set().union(*Audience.member_ids(audiences).values()) if audiences else set()
+    monday = (now.astimezone(tz) - timedelta(days=now.astimezone(tz).weekday())).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    moments = [monday - timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)] + [now]
+    sent = Delivery.objects.filter(stage__campaign=campaign, status=Delivery.Status.SENT)
+    firsts = {
+        "Warned": sent.filter(stage__kind=RolloutStage.Kind.EARLY_WARNING)
+        .values("recipient_id")
+        .annotate(first=Min("sent_at"))
+        .values_list("recipient_id", "first"),
+        "Invited": Invitation.objects.filter(briefing__campaign=campaign)
+        .exclude(briefing__status=Briefing.Status.CANCELLED)
+        .values("user_id")
+        .annotate(first=Min("invited_at"))
+        .values_list("user_id", "first"),
+        "Briefed": Invitation.objects.filter(briefing__campaign=campaign, attended_at__isnull=False)
+        .values("user_id")
+        .annotate(first=Min("attended_at"))
+        .values_list("user_id", "first"),
+        "Read": ExplainerRead.objects.filter(explainer__campaign=campaign).values_list(
+            "user_id", "first_read_at"
+        ),
+        "Acknowledged": sent.filter(acknowledged_at__isnull=False)
+        .values("recipient_id")
+        .annotate(first=Min("acknowledged_at"))
+        .values_list("recipient_id", "first"),
+    }
+    series: dict[str, list[int | None]] = {}
+    for label, rows in firsts.items():
+        times = sorted(at for user_id, at in rows if user_id in people and at is not None)
+        if not people:
+            series[label] = [None] * len(moments)
+            continue
+        series[label] = [round(100 * sum(1 for t in times if t <= m) / len(people)) for m in moments]
+    return Trend(moments, len(people), series)

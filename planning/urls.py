@@ -16,4 +16,5 @@ urlpatterns = [
     path("calendar/items/<int:pk>/delete/", views.comms_item_delete, name="comms_item_delete"),
     path("campaigns/readiness/", views.readiness_list, name="readiness"),
     path("campaigns/<int:pk>/readiness/", views.readiness_targets, name="readiness_targets"),
+    path("campaigns/<int:pk>/charts/", views.campaign_charts, name="campaign_charts"),
 ]

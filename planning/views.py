@@ -29,10 +29,11 @@ from django.views.decorators.http import require_POST
 from campaigns.models import Campaign
 from people import roles
 from people.models import Audience, CalendarFeed
-from planning import calendar_feed, conflicts, entries, load
+from planning import calendar_feed, charts, conflicts, entries, load
 from planning.forms import CalendarFilterForm, CommsItemForm, ReadinessThresholdForm
 from planning.models import CommsItem, ReadinessThreshold
-from planning.readiness import readiness_for
+from planning.readiness import readiness_for, readiness_trend
+from rollout.models import RolloutStage
 
 MONTH_CELL_LIMIT = 4  # entries drawn per day in the month grid; the rest are behind "N more"
 READINESS_PAGE_SIZE = 10  # each campaign is a table of its audiences
@@ -310,9 +311,39 @@ def readiness_targets(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "planning/readiness_targets.html", {"campaign": campaign, "form": form})
 
 
+def _readiness_of(campaign: Campaign):
+    """The campaign page asks three times (summary, panel, charts): compute once per request."""
+    if not hasattr(campaign, "_readiness"):
+        campaign._readiness = readiness_for([campaign])[0]
+    return campaign._readiness
+
+
 def readiness_panel(request: HttpRequest, campaign: Campaign) -> dict | None:
-    results = readiness_for([campaign])
-    return {"r": results[0], "can_edit": roles.is_ic(request.user), "campaign": campaign}
+    r = _readiness_of(campaign)
+    return {"r": r, "funnels": charts.funnels(r), "can_edit": roles.is_ic(request.user), "campaign": campaign}
+
+
+@login_required
+def campaign_charts(request: HttpRequest, pk: int) -> HttpResponse:
+    """The campaign's charts: readiness funnel per audience and its trend, each sent stage's reach.
+
+    A page of its own (linked from the campaign page's sections), so the campaign page keeps its
+    query budget; the funnel also shows in the readiness panel, from numbers it already has."""
+    campaign = Campaign.objects.for_user(request.user, pk)
+    tz = timezone.get_current_timezone()
+    now = timezone.now()
+    r = _readiness_of(campaign)
+    return render(
+        request,
+        "planning/campaign_charts.html",
+        {
+            "campaign": campaign,
+            "r": r,
+            "funnels": charts.funnels(r),
+            "trend": charts.trend(readiness_trend(campaign, now, tz), tz),
+            "reach": charts.reach(RolloutStage.objects.reach_by_day(campaign, tz), tz),
+        },
+    )
 
 
 def warnings_panel(request: HttpRequest, campaign: Campaign) -> dict | None:

@@ -24,6 +24,8 @@ class RolloutConfig(AppConfig):
 
         # Every save (form, admin, API, seed) gets a default plan on create and a re-plan after.
         post_save.connect(plan.plan_campaign, sender=Campaign, dispatch_uid="rollout.plan.plan_campaign")
-        panels.register(panels.Panel("rollout", "rollout/_rollout_panel.html", 50, rollout_panel_context))
+        panels.register(
+            panels.Panel("rollout", "rollout/_rollout_panel.html", 50, rollout_panel_context, "Rollout")
+        )
         confirmations.register_send_check(sending.send_or_ask)
         campaign_history.register_source(stage_entries)

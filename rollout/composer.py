@@ -217,6 +217,13 @@ def render_stage(
     )
 
 
+def render_subject(stage: RolloutStage, recipient, *, at: datetime | None = None) -> str:
+    """Only the subject, as `recipient` reads it at `at`: what the timeline shows for a sample
+    recipient instead of `{{ campaign_title }}` (details stay masked until the embargo lifts at `at`)."""
+    values = placeholder_context(stage, recipient, at=at)
+    return " ".join(_compiled(stage.subject).render(Context(values, autoescape=False)).split())
+
+
 def _body_html(body: str, values: dict) -> SafeString:
     """The one place a stage's HTML is made: placeholders escaped, links made, then nh3's allow-list."""
     rendered = _compiled(body).render(Context(values, autoescape=True)).strip()

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -53,6 +53,12 @@ class RolloutStageQuerySet(models.QuerySet):
             campaign__paused_at__isnull=True,
         )
 
+    def early_warnings(self) -> RolloutStageQuerySet:
+        """Early warnings that went or may still go out (readiness judges an audience against them)."""
+        return self.filter(kind=RolloutStage.Kind.EARLY_WARNING).exclude(
+            state__in=[RolloutStage.State.CANCELLED, RolloutStage.State.SKIPPED]
+        )
+
     def unsent(self) -> RolloutStageQuerySet:
         return self.filter(state__in=[RolloutStage.State.PLANNED, RolloutStage.State.HELD])
 
@@ -77,6 +83,36 @@ class RolloutStageQuerySet(models.QuerySet):
         """{stage pk: its target audience ids} for these stages, in one query."""
         rows = self.with_target_audience_ids().values_list("pk", "target_audience_ids").order_by()
         return {pk: parse_ids(ids, cache) for pk, ids in rows}
+
+    def reach_by_day(self, campaign, tz) -> dict:
+        """{stage: {"delivered"|"opened"|"acknowledged": {local date: count}}} of the campaign's sent
+        stages, in-app, counted by day in the database (four queries however many deliveries)."""
+        stages = {
+            s.pk: s
+            for s in self.filter(campaign=campaign, sent_at__isnull=False).only(
+                "pk", "kind", "sent_at", "campaign_id"
+            )
+        }
+        reach: dict = {s: {"delivered": {}, "opened": {}, "acknowledged": {}} for s in stages.values()}
+        in_app = Delivery.objects.filter(
+            stage__in=list(stages), channel=EmployeeProfile.Channel.IN_APP, status=Delivery.Status.SENT
+        )
+        for key, field in (
+            ("delivered", "sent_at"),
+            ("opened", "read_at"),
+            ("acknowledged", "acknowledged_at"),
+        ):
+            rows = (
+                in_app.filter(**{f"{field}__isnull": False})
+                .annotate(day=TruncDate(field, tzinfo=tz))
+                .values("stage_id", "day")
+                .annotate(n=models.Count("pk"))
+                .values_list("stage_id", "day", "n")
+                .order_by()
+            )
+            for stage_id, day, n in rows:
+                reach[stages[stage_id]][key][day] = n
+        return reach
 
     def with_counts(self) -> RolloutStageQuerySet:
         """Each stage with its delivery counts (sent, failed, pending, read), in the same query."""
@@ -181,6 +217,8 @@ class RolloutStage(models.Model):
     @staticmethod
     def default_audiences(campaign: Campaign) -> list[Audience]:
         """The audiences a stage without its own goes to: the campaign's medium and high impact ones."""
+        if "impacts" in getattr(campaign, "_prefetched_objects_cache", {}):  # the campaign page
+            return [i.audience for i in campaign.impacts.all() if i.level in DEFAULT_IMPACT_LEVELS]
         impacts = campaign.impacts.filter(level__in=DEFAULT_IMPACT_LEVELS).select_related("audience")
         return [impact.audience for impact in impacts]
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign
 from people import roles
-from rollout import composer, plan, sending
+from rollout import composer, plan, sending, timeline
 from rollout import history as stage_history
 from rollout.forms import StageForm
 from rollout.models import Delivery, RolloutStage
@@ -42,12 +42,17 @@ def rollout_panel_context(request: HttpRequest, campaign: Campaign) -> dict | No
         .order_by("-pk")[:10]
     )
     default_audiences = RolloutStage.default_audiences(campaign)
-    notes = sending.overdue_notes(campaign, stages, {a.pk for a in default_audiences}, timezone.now())
+    now = timezone.now()
+    notes = sending.overdue_notes(campaign, stages, {a.pk for a in default_audiences}, now)
     for stage in stages:
+        stage.campaign = campaign  # the composer reads it; no fetch per stage
         stage.overdue_note = notes.get(stage.pk, "")
+        # As the signed-in person would read it at its send time: the embargo applies as it will then.
+        stage.sample_subject = composer.render_subject(stage, request.user, at=stage.sent_at or stage.send_at)
     return {
         "campaign": campaign,
         "stages": stages,
+        "timeline": timeline.draw(request, campaign, stages, now, timezone.get_current_timezone()),
         "default_audiences": [a.name for a in default_audiences],
         "failures": failures,
         "can_plan": roles.is_ic(request.user) and campaign.is_editable,

@@ -149,6 +149,7 @@ def planning_pages(world: World):
         ("comms_item_create",),
         ("readiness",),
         ("readiness_targets", world.campaign.pk),
+        ("campaign_charts", world.campaign.pk),
     )
     item = world.extra.get("comms_item")
     if item is not None:

@@ -135,4 +135,4 @@ def test_campaign_page_query_count_does_not_grow_with_history(
         client.get(campaign.get_absolute_url())
     # Every panel (rollout, briefings, explainer, readiness, warnings) and the rollout's stage
     # history included: a fixed cost.
-    assert few <= 39
+    assert few <= 40  # tests/test_campaign_page_at_a_glance.py pins it exactly

@@ -43,8 +43,11 @@ def heat_cells(row: HeatRow, this_monday: date, calendar_url: str) -> SafeString
             )
         else:
             inner = format_html('<span class="muted">{}</span>', 0)
-        cells.append((c.level, now, inner))
-    return format_html_join("\n", '<td class="heat-cell heat-{}{}">{}</td>', cells)
+        shade = (
+            f" heat-shade-{min(3, 1 + (3 * (c.count - 1)) // max(1, c.cap))}" if c.level == "under" else ""
+        )
+        cells.append((c.level, shade, now, inner))
+    return format_html_join("\n", '<td class="heat-cell heat-{}{}{}">{}</td>', cells)
 
 
 def _entry_what(e) -> SafeString:
@@ -89,7 +92,13 @@ def readiness_row(row) -> SafeString:
         else:
             why = format_html('<br><span class="help">{}</span>', m.why_untracked) if m.why_untracked else ""
             cells.append(format_html('<td><span class="muted">{}</span>{}</td>', "not tracked yet", why))
-    shortfalls = format_html_join("", '<br><span class="help">{}</span>', ((s,) for s in row.shortfalls))
+    shortfalls = format_html_join(
+        "",
+        '<span class="finding"><span class="finding-why">{}</span> <strong>Fix:</strong> {}</span>',
+        ((f.why, f.fix) for f in row.findings),
+    )
+    if row.notes and not row.findings:
+        shortfalls = format_html('<br><span class="help">{}</span>', capfirst("; ".join(row.notes)) + ".")
     return format_html(
         '<tr>\n<th scope="row">{}<br><span class="pill pill-{}">{}</span> <span class="muted">{} {}</span></th>\n'
         '{}\n<td><span class="pill pill-{}">{}</span>{}</td>\n</tr>',

@@ -101,26 +101,108 @@ def test_a_high_impact_audience_is_green_when_warned_and_briefed_meet_the_target
     assert _row(campaign).rag == GREEN
 
 
-def test_below_target_is_amber_with_time_to_go(campaign, sales_people, sales, employee):
+def test_an_early_warning_that_reached_too_few_is_amber_with_why_and_fix(
+    campaign, sales_people, sales, employee
+):
+    campaign.stages.all().delete()  # no later warning in the plan that could still reach them
     _warn(campaign, [employee], [sales])  # 50% < 90%
     _brief(campaign, sales_people, sales_people, [sales])
     row = _row(campaign)
     assert row.rag == AMBER
-    assert row.shortfalls == ["warned 50% (target 90%)"]
+    (finding,) = row.findings
+    assert finding.why == "The early warning reached 50% (1 of 2) of Sales (target 90%)."
+    assert "Check failed deliveries" in finding.fix
+
+
+def test_a_draft_44_days_out_is_on_track_not_behind(marketing, sales, sales_people):
+    draft = make_campaign(marketing, go_live_in=timedelta(days=44))
+    add_impact(draft, sales, Impact.Level.HIGH)
+    row = _row(draft)  # the default plan's early warning is 30 days away; briefings due in 37
+    assert row.rag == GREEN
+    assert row.findings == []
+    assert any(n.startswith("early warning planned for") for n in row.notes)
+    assert any(n.startswith("schedule a briefing by") for n in row.notes)
+
+
+def test_a_low_impact_audience_the_plan_never_warns_is_judged_on_what_is_planned(
+    marketing, sales, sales_people
+):
+    c = make_campaign(marketing, go_live_in=timedelta(days=3))
+    add_impact(c, sales, Impact.Level.LOW)  # the default plan goes to medium and high only
+    row = _row(c)
+    assert row.rag == GREEN
+    assert row.notes == ["no early warning planned (low impact)"]
+
+
+def test_a_medium_audience_no_early_warning_is_planned_for_is_amber(marketing, sales, support, sales_people):
+    c = make_campaign(marketing)
+    add_impact(c, sales, Impact.Level.MEDIUM)
+    add_impact(c, support, Impact.Level.MEDIUM)
+    c.stages.filter(kind="early_warning").get().audiences.set([support])
+    row = next(r for r in readiness_for([c])[0].rows if r.audience == sales)
+    assert row.rag == AMBER
+    assert row.findings[0].why == "No early warning is planned for Sales, so it cannot reach 90% warned."
+    assert row.findings[0].fix == "Add an early-warning stage for it on the rollout timeline."
+
+
+def test_an_early_warning_due_while_the_campaign_waits_for_approval_lags(marketing, sales, sales_people):
+    c = make_campaign(marketing, go_live_in=timedelta(days=10), status="submitted")
+    add_impact(c, sales, Impact.Level.MEDIUM)  # the warning was due 4 days ago
+    row = _row(c)
+    assert row.rag == AMBER
+    assert "but the campaign is not approved" in row.findings[0].why
+    assert row.findings[0].fix == "Approve the internal plan so it can go out."
+
+
+def test_an_early_warning_planned_after_go_live_cannot_warn(campaign, sales_people, sales):
+    campaign.stages.filter(kind="early_warning").update(send_at=campaign.go_live_at + timedelta(days=1))
+    row = _row(campaign)
+    assert row.rag == AMBER
+    assert row.findings[0].fix == "Move it to before go-live."
+
+
+def test_sessions_that_cannot_seat_enough_people_are_amber(campaign, sales_people, sales):
+    _brief(campaign, [], [], [sales]).__class__.objects.update(capacity=1)  # 2 people, 70% needs 2
+    row = _row(campaign)
+    assert row.rag == AMBER
+    assert "seat 1, but 2 more of Sales" in row.findings[0].why
+
+
+def test_sessions_to_come_with_room_enough_are_on_track(campaign, sales_people, sales):
+    _brief(campaign, sales_people, [], [sales])
+    row = _row(campaign)
+    assert row.rag == GREEN
+    assert "1 session to come" in row.notes
+
+
+def test_too_few_briefed_after_every_session_is_amber(campaign, sales_people, sales, employee):
+    briefing = _brief(campaign, sales_people, [], [sales])
+    briefing.__class__.objects.update(starts_at=timezone.now() - timedelta(days=1))
+    row = _row(campaign)
+    assert row.rag == AMBER
+    assert row.findings[0].why.startswith("Every session has taken place")
 
 
 def test_below_target_turns_red_within_a_week_of_go_live(marketing, sales, sales_people, employee):
     soon = make_campaign(marketing, go_live_in=timedelta(days=5))
     add_impact(soon, sales, Impact.Level.HIGH)
+    soon.stages.all().delete()
     _warn(soon, [employee], [sales])
     assert _row(soon).rag == RED
 
 
-def test_a_missing_briefing_for_a_high_impact_audience_is_a_shortfall(campaign, sales_people, sales):
-    _warn(campaign, sales_people, [sales])
-    row = _row(campaign)
-    assert row.rag == AMBER
-    assert row.shortfalls == ["briefed: no briefing (target 70%)"]
+def test_a_missing_briefing_for_a_high_impact_audience_is_a_shortfall_once_due(
+    marketing, sales_people, sales
+):
+    c = make_campaign(marketing, go_live_in=timedelta(days=6, hours=12))
+    add_impact(c, sales, Impact.Level.HIGH)
+    _warn(c, sales_people, [sales])
+    row = _row(c)
+    assert row.rag == RED  # within the default 7 days of go-live
+    assert row.shortfalls == [
+        f"No briefing session is scheduled for Sales (due by {(c.go_live_at - timedelta(days=7)):%-d %b}). "
+        "Schedule a session under Briefings and coverage."
+    ]
 
 
 def test_briefing_is_not_a_target_for_a_medium_impact_audience(marketing, sales, sales_people):
@@ -132,6 +214,7 @@ def test_briefing_is_not_a_target_for_a_medium_impact_audience(marketing, sales,
 
 def test_campaign_targets_replace_the_defaults(campaign, sales_people, sales, employee):
     ReadinessThreshold.objects.create(campaign=campaign, warned_pct=50, briefed_pct=0)
+    campaign.stages.all().delete()
     _warn(campaign, [employee], [sales])
     assert _row(campaign).rag == GREEN
 
@@ -232,5 +315,5 @@ def test_the_readiness_page_takes_a_fixed_number_of_queries(
         _brief(c, [employee], [employee], [sales])
     client = client_for(ic)
     client.get(reverse("readiness"))
-    with django_assert_num_queries(layout_queries(ic) + 7):  # the layout counts menu badges
+    with django_assert_num_queries(layout_queries(ic) + 9):  # the layout counts menu badges
         client.get(reverse("readiness"))

@@ -129,7 +129,7 @@ def test_adding_a_future_stage_does_not_ask(client_for, ic, running, employee, a
 
 def test_overdue_stage_shows_overdue_not_planned(client_for, ic, submitted, at_now):
     page = client_for(ic).get(submitted.get_absolute_url()).content.decode()
-    panel = page[page.index('id="rollout-h"') :]
+    panel = page[page.index('<ol class="timeline">') :]  # the stage list, after the picture
     early = panel[panel.index("Early warning") : panel.index("Briefing invitation")]
     assert "Overdue: sends at the next tick once approved" in early
     assert "Planned" not in early

@@ -66,7 +66,7 @@ def test_it_strips_script_handlers_and_javascript_links_from_the_inbox_item(clie
         "rollout/stage_preview.html",
         "explainers/inbox_item.html",
         "explainers/inbox.html",
-        "explainers/_inbox_summary.html",
+        "explainers/_home_inbox.html",
         "rollout/email/stage_body.html",
     ],
 )

@@ -24,6 +24,23 @@
     });
   }
 
+  // The site menu folds into "Menu" on a phone (CSS and details/summary, no script needed); on a
+  // wider screen keep it open, so its links are in the accessibility tree as they are on screen.
+  function openMenuWhenWide() {
+    var wide = window.matchMedia("(min-width: 48em)");
+    function apply() {
+      document.querySelectorAll("details[data-open-wide]").forEach(function (d) {
+        if (wide.matches) d.setAttribute("open", "");
+        else if (!d.dataset.toggledByHand) d.removeAttribute("open");
+      });
+    }
+    document.querySelectorAll("details[data-open-wide] > summary").forEach(function (s) {
+      s.addEventListener("click", function () { s.parentNode.dataset.toggledByHand = "1"; });
+    });
+    apply();
+    wide.addEventListener("change", apply);
+  }
+
   // Explainers: tell the server how far down the reader got (read tracking), at most every 2 s.
   function trackReadingProgress() {
     var article = document.querySelector("[data-progress-url]");
@@ -120,6 +137,7 @@
   function ready() {
     focusErrorSummary();
     drawMeters();
+    openMenuWhenWide();
     labelScrollableTables();
     trackReadingProgress();
     addPickerFilters();
