@@ -54,7 +54,7 @@ def _lots_of(n, marketing, sales, support, employee, presenter):
 # (planning.readiness_for) is 7 here: impacts, members, flags, warnings planned, sessions,
 # deliveries, invitations (no explainer exists, so reads are skipped).
 PANEL_QUERIES = {
-    "ic": 1 + 1 + 7 + 5,  # review queue; next go-lives + readiness; load (entries, caps, audiences)
+    "ic": 1 + 1 + 7 + 3,  # review queue; next go-lives + readiness; load (counted in SQL, caps, audiences)
     "marketing": 1 + 7,  # my campaigns + readiness
     "presenter": 3 + 2 + 3 + 2,  # sessions; inbox; my briefings; explainers
     "employee": 2 + 3 + 3,  # inbox; my briefings and feedback waiting; explainers (audiences, campaigns)

@@ -79,6 +79,7 @@ def test_the_list_on_a_phone(page, live_server, ic_with_news):
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, base, "ian")
     shoot(page, "bell-phone", header_only=True)
+    page.locator("summary.menu-toggle").click()  # on a phone the menu (bell included) folds away
     bell(page).click()
     expect(page.locator(".notification-row")).to_have_count(3)
     assert_accessible(page)
