@@ -18,12 +18,15 @@ def tell(user, n=1, title="Question {i}", url="/campaigns/"):
 def test_the_bell_shows_the_unread_count_on_every_page(client_for, marketing):
     tell(marketing, 3)
     page = client_for(marketing).get(reverse("home")).content.decode()
-    assert 'class="bell"' in page and "(3 unread)" in page
+    assert 'class="bell bell-phone"' in page and "(3 unread)" in page
 
 
 def test_the_bell_says_nothing_when_all_is_read(client_for, marketing):
     page = client_for(marketing).get(reverse("home")).content.decode()
-    assert 'class="bell"' in page and "unread)" not in page.split('class="bell"')[1].split("</a>")[0]
+    assert (
+        'class="bell bell-phone"' in page
+        and "unread)" not in page.split('class="bell bell-phone"')[1].split("</a>")[0]
+    )
 
 
 def test_the_list_shows_my_notifications_newest_first(client_for, marketing, ic):
