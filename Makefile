@@ -33,7 +33,7 @@ run: $(STAMP) .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "CampaignHub on http://127.0.0.1:$(PORT)/  (sign in as ic / campaignhub-demo)"
-	@# exec: make's own child is honcho, so a TERM to make (or Ctrl-C to the group) stops all three.
+	@# exec: make's own child is honcho, so a TERM to make (or Ctrl-C to the group) stops all four (web, email worker, tick worker, beat).
 	@# SITE_URL here, not PORT: honcho gives each process its own PORT (web, web+100, web+200).
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} WEB_PORT=$(PORT) DEBUG=true exec $(BIN)/honcho start -f Procfile
 
