@@ -193,6 +193,11 @@ def pages_for(site) -> list[tuple[str | None, str]]:
     for name in ("calendar", "planning_load", "comms_item_list", "comms_item_create", "readiness"):
         pages += named("ian", name)
     pages += named("ian", "readiness_targets", live.pk)
+    # The campaign at a glance and its charts, the notification centre, search, the asset library
+    pages += named("ian", "campaign_charts", live.pk) + named("ian", "campaign_charts", up.pk)
+    pages += named("ian", "notification_list") + named("emma", "notification_list")
+    pages += [("ian", reverse("search") + "?q=Payments"), ("emma", reverse("search") + "?q=Payments")]
+    pages += named("mia", "asset_library")
     if site.get("deliverable") is not None:
         for name in ("workplan", "brief", "brief_edit", "deliverable_add"):
             pages += named("mia", name, live.pk)
