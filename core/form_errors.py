@@ -19,6 +19,13 @@ def field_anchor(form: forms.BaseForm, name: str) -> str:
     return bound.id_for_label or bound.auto_id or form.prefix or FALLBACK_ANCHOR
 
 
+def _first_field_anchor(form: forms.BaseForm) -> str:
+    """Where a whole-form error points: the form's first visible field, where the person starts again."""
+    for bound in form.visible_fields():
+        return field_anchor(form, bound.name)
+    return form.prefix or FALLBACK_ANCHOR
+
+
 def form_error_links(form: forms.BaseForm, section: str = "", anchor: str = "") -> list[tuple[str, str]]:
     """(anchor id, message) for each error of one form, field errors named by their label."""
     links = []
@@ -27,7 +34,7 @@ def form_error_links(form: forms.BaseForm, section: str = "", anchor: str = "") 
             target = field_anchor(form, name)
             label = str(form.fields[name].label or name)
         else:
-            target, label = anchor or form.prefix or FALLBACK_ANCHOR, ""
+            target, label = anchor or _first_field_anchor(form), ""
         where = ", ".join(part for part in (section, label) if part)
         links.extend((target, f"{where}: {error}" if where else str(error)) for error in errors)
     return links
@@ -44,7 +51,8 @@ def error_links(*parts) -> list[tuple[str, str]]:
         elif isinstance(part, forms.BaseFormSet):
             if not part.is_bound:
                 continue
-            links.extend((part.prefix, str(error)) for error in part.non_form_errors())
+            first = _first_field_anchor(part.forms[0]) if part.forms else FALLBACK_ANCHOR
+            links.extend((first, str(error)) for error in part.non_form_errors())
             for number, form in enumerate(part.forms, 1):
                 if part.can_delete and part._should_delete_form(form):
                     continue
