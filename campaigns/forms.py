@@ -181,7 +181,7 @@ class BaseImpactFormSet(BaseInlineFormSet):
 
 
 ImpactFormSet = inlineformset_factory(
-    Campaign, Impact, form=ImpactForm, formset=BaseImpactFormSet, extra=2, can_delete=True
+    Campaign, Impact, form=ImpactForm, formset=BaseImpactFormSet, extra=1, can_delete=True
 )
 
 
