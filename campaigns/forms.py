@@ -416,6 +416,7 @@ class CampaignEditor:
         self.assets = AssetFormSet(data, files, instance=self.campaign, prefix="assets")
         self.reused = ReusedAssetsForm(data, campaign=self.campaign, user=request.user, prefix="library")
         self.sent_back_for_review = False
+        self.files_to_choose_again = bool(self.adding_row and files)
         if self.adding_row:
             self._show_no_errors()
 

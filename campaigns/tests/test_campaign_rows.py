@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from campaigns.models import Asset, Campaign, Impact
 from campaigns.tests.conftest import campaign_post_data, edit_post_data
@@ -44,6 +45,14 @@ def test_each_section_adds_a_row_of_its_own(client_for, marketing, kind, button)
     assert f"Add another {button}" in html
     assert f'id="{kind}-{0 if kind == "assets" else 2}"' in html
     assert f'formaction="#{kind}-' in html
+
+
+def test_add_another_asks_to_choose_a_file_again(client_for, marketing):
+    upload = SimpleUploadedFile("poster.png", b"\x89PNG\r\n", content_type="image/png")
+    data = campaign_post_data(add_row="assets", **{"assets-TOTAL_FORMS": "1", "assets-0-file": upload})
+    html = client_for(marketing).post(NEW, data).content.decode()
+    assert "Choose your files again" in html
+    assert not Asset.objects.exists()
 
 
 def test_the_form_carries_a_template_row_for_script(client_for, marketing):
