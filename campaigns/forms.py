@@ -8,18 +8,15 @@ from django import forms
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.forms import BaseFormSet, BaseInlineFormSet, formset_factory, inlineformset_factory
+from django.forms.utils import ErrorDict, ErrorList
 from django.utils import timezone
 
 from campaigns.models import Asset, AssetTag, Campaign, Impact
+from core.form_errors import form_error_links
 from people.models import Audience, MarcomTeam, user_zone
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def split_key_messages(raw: str) -> list[str]:
-    """One key message per non-empty line, in order."""
-    return [line.strip() for line in raw.splitlines() if line.strip()]
 
 
 class CampaignForm(forms.ModelForm):
@@ -32,12 +29,6 @@ class CampaignForm(forms.ModelForm):
         required=False,
     )
     version = forms.CharField(widget=forms.HiddenInput, required=False)  # updated_at when the form was opened
-    key_messages = forms.CharField(
-        label="Key messages",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        help_text="One message per line, most important first.",
-    )
 
     class Meta:
         model = Campaign
@@ -72,7 +63,6 @@ class CampaignForm(forms.ModelForm):
         self.fields["details"].help_text = "Embargoed: employees see this only from the embargo time on."
         if self.instance.pk:
             self.fields["version"].initial = self.instance.updated_at.isoformat()
-            self.fields["key_messages"].initial = "\n".join(self.instance.ordered_key_messages())
             self.fields["external_channels"].initial = self.instance.external_channels
             if self.instance.embargo_until == self.instance.go_live_at:
                 self.initial["embargo_until"] = None  # "same as go-live" stays so when go-live moves
@@ -92,13 +82,6 @@ class CampaignForm(forms.ModelForm):
         if self.instance.pk is None and go_live_at < timezone.now():
             raise forms.ValidationError("Go-live must be in the future for a new campaign.")
         return go_live_at
-
-    def clean_key_messages(self) -> list[str]:
-        messages = split_key_messages(self.cleaned_data["key_messages"])
-        too_long = [m for m in messages if len(m) > 500]
-        if too_long:
-            raise forms.ValidationError("Each key message must be at most 500 characters.")
-        return messages
 
     def clean(self):
         cleaned = super().clean()
@@ -139,6 +122,26 @@ class CampaignForm(forms.ModelForm):
         return notes
 
 
+class KeyMessageForm(forms.Form):
+    text = forms.CharField(label="Key message", max_length=500, required=False)
+
+
+class BaseKeyMessageFormSet(BaseFormSet):
+    """Key messages as rows, most important first; an empty or removed row is no message."""
+
+    def texts(self) -> list[str]:
+        return [
+            form.cleaned_data["text"].strip()
+            for form in self.forms
+            if not self._should_delete_form(form) and form.cleaned_data.get("text", "").strip()
+        ]
+
+
+KeyMessageFormSet = formset_factory(
+    KeyMessageForm, formset=BaseKeyMessageFormSet, extra=1, can_delete=True, max_num=50, validate_max=True
+)
+
+
 class ImpactForm(forms.ModelForm):
     class Meta:
         model = Impact
@@ -152,11 +155,15 @@ class ImpactForm(forms.ModelForm):
 class BaseImpactFormSet(BaseInlineFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # One audience query for every row's select, not one per row.
-        choices = [("", "Choose an audience")] + [(a.pk, a.name) for a in Audience.objects.only("pk", "name")]
-        for form in self.forms:
-            form.fields["audience"].choices = choices
-            form.fields["audience"].required = False  # clean() says which audience is missing
+        # One audience query for every row's select (and the add-another template), not one per row.
+        self.audience_choices = [("", "Choose an audience")] + [
+            (a.pk, a.name) for a in Audience.objects.only("pk", "name")
+        ]
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        form.fields["audience"].choices = self.audience_choices
+        form.fields["audience"].required = False  # clean() says which audience is missing
 
     def get_unique_error_message(self, unique_check) -> str:
         return "Name each audience once: remove or change the repeated one."
@@ -174,7 +181,7 @@ class BaseImpactFormSet(BaseInlineFormSet):
 
 
 ImpactFormSet = inlineformset_factory(
-    Campaign, Impact, form=ImpactForm, formset=BaseImpactFormSet, extra=2, can_delete=True
+    Campaign, Impact, form=ImpactForm, formset=BaseImpactFormSet, extra=1, can_delete=True
 )
 
 
@@ -377,52 +384,83 @@ def review_words(changed_fields) -> list[str]:
 
 
 class CampaignEditor:
-    """The three parts of the campaign page form, validated together and saved all or nothing."""
+    """The parts of the campaign page form, validated together and saved all or nothing.
+
+    "Add another impact/key message/asset" (a submit button named `add_row`, for browsers without
+    script) re-renders the page with one more empty row of that kind: nothing is saved and no errors
+    are shown for that round trip, and everything typed stays in place (a chosen file cannot: browsers
+    never refill a file input).
+    """
 
     WRITABLE = [name for name in CampaignForm.Meta.fields if name != "teams"]
+    ROWS = {"impacts": "impact", "messages": "key message", "assets": "asset"}  # formset prefix -> noun
 
     def __init__(self, request, campaign: Campaign | None = None):
-        data = request.POST if request.method == "POST" else None
+        data = request.POST.copy() if request.method == "POST" else None
         files = request.FILES if request.method == "POST" else None
         self.user = request.user
         self.campaign = campaign or Campaign()
+        self.adding_row = data.get("add_row", "") if data is not None else ""
+        if self.adding_row in self.ROWS:
+            _add_empty_row(data, self.adding_row)
         # What the campaign holds now, to write back only what this person changed (update_fields):
         # two people editing different fields at once both keep their change.
         self.before = {name: getattr(self.campaign, name) for name in self.WRITABLE}
         self.form = CampaignForm(data, files, instance=self.campaign, user=request.user)
+        self.messages = KeyMessageFormSet(
+            data,
+            prefix="messages",
+            initial=[{"text": text} for text in self.campaign.ordered_key_messages()] if campaign else None,
+        )
         self.impacts = ImpactFormSet(data, instance=self.campaign, prefix="impacts")
         self.assets = AssetFormSet(data, files, instance=self.campaign, prefix="assets")
         self.reused = ReusedAssetsForm(data, campaign=self.campaign, user=request.user, prefix="library")
         self.sent_back_for_review = False
+        self.files_to_choose_again = bool(self.adding_row and files)
+        if self.adding_row:
+            self._show_no_errors()
+
+    def _show_no_errors(self) -> None:
+        """Render what was posted as it was typed, without judging it (an add-another round trip)."""
+        for form in [self.form, self.reused, *self.messages, *self.impacts, *self.assets]:
+            form._errors, form.cleaned_data = ErrorDict(), {}
+        for formset in (self.messages, self.impacts, self.assets):
+            formset._errors, formset._non_form_errors = [], ErrorList()
 
     def is_valid(self) -> bool:
-        # Evaluate all three so every part shows its errors at once.
+        if self.adding_row:
+            return False  # the person is still filling in rows: never save on this round trip
+        # Evaluate every part so each shows its errors at once.
         return all(
-            [self.form.is_valid(), self.impacts.is_valid(), self.assets.is_valid(), self.reused.is_valid()]
+            [
+                self.form.is_valid(),
+                self.messages.is_valid(),
+                self.impacts.is_valid(),
+                self.assets.is_valid(),
+                self.reused.is_valid(),
+            ]
         )
 
     @property
     def error_links(self) -> list[tuple[str, str]]:
-        """(anchor id, message) for the error summary at the top of the page."""
-        links = []
-        sections = [("", self.form)]
-        sections += [(f"Who it affects, row {i}", f) for i, f in enumerate(self.impacts.forms, 1)]
-        sections += [(f"Assets, row {i}", f) for i, f in enumerate(self.assets.forms, 1)]
-        sections += [("", self.reused)]
-        for section, form in sections:
-            for name, errors in form.errors.items():
-                anchor = form[name].auto_id if name in form.fields else form.prefix or "campaign-form"
-                label = form.fields[name].label if name in form.fields else ""
-                where = ", ".join(part for part in (section, str(label)) if part)
-                links.extend((anchor, f"{where}: {error}" if where else error) for error in errors)
-        for formset in (self.impacts, self.assets):
-            links.extend((formset.prefix, error) for error in formset.non_form_errors())
+        """(anchor id, message) for the error summary at the top of the page, in page order."""
+        links = form_error_links(self.form, anchor="campaign-form")
+        sections = [
+            ("Key messages", self.messages),
+            ("Who it affects", self.impacts),
+            ("Assets", self.assets),
+        ]
+        for title, formset in sections:
+            links.extend((formset.prefix, f"{title}: {error}") for error in formset.non_form_errors())
+            for number, form in enumerate(formset.forms, 1):
+                links.extend(form_error_links(form, section=f"{title}, row {number}", anchor=form.prefix))
+        links.extend(form_error_links(self.reused))
         return links
 
     def _changed_words(self, changed_fields: list[str]) -> list[str]:
         """What this save changes that IC would want to see again, in words ("Go-live", "Audiences")."""
         words = review_words(changed_fields)
-        if self.form.cleaned_data["key_messages"] != self.campaign.ordered_key_messages():
+        if self.messages.texts() != self.campaign.ordered_key_messages():
             words.append("Key messages")
         if self.impacts.has_changed():
             words.append("Audiences")
@@ -451,7 +489,7 @@ class CampaignEditor:
             if changed or notes:
                 campaign.save(update_fields=[*changed, "updated_at"])
         self.form.save_m2m()
-        campaign.set_key_messages(self.form.cleaned_data["key_messages"])
+        campaign.set_key_messages(self.messages.texts())
         self.impacts.instance = campaign
         self.impacts.save()
         self.assets.instance = campaign
@@ -464,3 +502,10 @@ class CampaignEditor:
         self.reused.campaign = campaign
         self.reused.save(self.user)
         return campaign
+
+
+def _add_empty_row(data, prefix: str) -> None:
+    """One more row in the posted formset `prefix` (its TOTAL_FORMS), within Django's absolute maximum."""
+    key = f"{prefix}-TOTAL_FORMS"
+    total = data.get(key, "0")
+    data[key] = str(min(int(total) + 1, 1000) if total.isdigit() else 1)

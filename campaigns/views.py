@@ -22,10 +22,11 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns import confirmations
 from campaigns.asset_access import may_open
+from campaigns.asset_uses import uses_of
 from campaigns.forms import CampaignEditor, MoveForm
 from campaigns.history import campaign_history
 from campaigns.models import Asset, Campaign, Impact
@@ -267,13 +268,35 @@ def campaign_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def asset_delete(request: HttpRequest, pk: int, asset_pk: int) -> HttpResponse:
+    """GET asks first (where the asset shows, and that it goes from there too); only the POST removes."""
     campaign = Campaign.objects.for_user(request.user, pk, edit=True)
     asset = get_object_or_404(Asset, pk=asset_pk, campaign=campaign)
-    asset.delete()
-    messages.success(request, f"Removed asset “{asset.caption}”.")
-    return redirect(campaign)
+    if request.method == "POST":
+        asset.delete()
+        messages.success(request, f"Removed asset “{asset.caption}”.")
+        return redirect(campaign)
+    elsewhere = [use for use, _ in uses_of(asset)[1:]]  # the first is this campaign itself
+    consequences = [f"It also disappears from: {use.place} “{use.title}”." for use in elsewhere]
+    consequences.append(
+        "Employees, presenters and other campaigns no longer see it. This cannot be undone: "
+        "to show it again, upload it again."
+    )
+    return render(
+        request,
+        "confirm_remove.html",
+        {
+            "heading": f"Remove the asset “{asset.caption}”?",
+            "campaign": campaign,
+            "facts": [("Asset", asset.caption), ("Type", asset.get_kind_display())],
+            "consequences": consequences,
+            "refusal": "",
+            "action_url": request.path,
+            "button": "Remove this asset",
+            "cancel_url": campaign.get_absolute_url(),
+        },
+    )
 
 
 @login_required

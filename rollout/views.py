@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns.models import Campaign
 from people import roles
@@ -94,12 +94,68 @@ def stage_edit(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def stage_delete(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
-    stage = _get_stage_for_user(request, pk, stage_pk, edit=True)
-    stage.delete()
-    messages.success(request, f"Stage “{stage.get_kind_display()}” removed.")
-    return redirect(stage.campaign.get_absolute_url() + "#rollout-h")
+    """GET asks first (what goes, and what that means); only the POST removes, and only an unsent stage."""
+    campaign = Campaign.objects.for_user(request.user, pk, edit=True, ic_only=True)
+    stage = get_object_or_404(
+        RolloutStage.objects.with_counts().prefetch_related("audiences"), pk=stage_pk, campaign=campaign
+    )
+    stage.campaign = campaign
+    back = campaign.get_absolute_url() + "#rollout-h"
+    if request.method == "POST":
+        if not stage.is_unsent:
+            raise PermissionDenied("Only stages that have not been sent can be removed.")
+        stage.delete()
+        messages.success(request, f"Stage “{stage.get_kind_display()}” removed.")
+        return redirect(back)
+    return render(
+        request,
+        "confirm_remove.html",
+        {
+            "heading": f"Remove the stage “{stage.get_kind_display()}”?",
+            "campaign": campaign,
+            "facts": _stage_facts(stage),
+            "consequences": _stage_removal_consequences(stage),
+            "refusal": _stage_removal_refusal(stage),
+            "action_url": request.path,
+            "button": "Remove this stage",
+            "cancel_url": back,
+        },
+    )
+
+
+def _stage_facts(stage: RolloutStage) -> list[tuple[str, str]]:
+    when = timezone.localtime(stage.sent_at or stage.send_at).strftime("%a %d %b %Y, %H:%M %Z")
+    audiences = ", ".join(a.name for a in stage.audiences.all()) or "Medium and high impact audiences"
+    return [
+        ("Stage", f"{stage.get_kind_display()} ({stage.offset_label})"),
+        ("Sent" if stage.sent_at else "Sends", when),
+        ("To", audiences),
+        ("Subject", stage.subject),
+    ]
+
+
+def _stage_removal_refusal(stage: RolloutStage) -> str:
+    """Why a stage stays (the rule of stage_delete's POST), in words; "" when it may go."""
+    if stage.is_unsent:
+        return ""
+    reached = stage.sent_count + stage.failed_count + stage.pending_count
+    return (
+        f"It is {stage.get_state_display().lower()} and went to {reached} "
+        f"{'person' if reached == 1 else 'people'} ({stage.sent_count} delivered). Stages that have "
+        "been sent stay on the timeline with their deliveries, as the record of what employees were told."
+    )
+
+
+def _stage_removal_consequences(stage: RolloutStage) -> list[str]:
+    if not stage.is_unsent:
+        return []
+    return [
+        "Nothing has been sent for this stage yet, and nothing will be: its audiences get no message from it.",
+        "The campaign's change history records that the stage was removed; it cannot be brought back, "
+        "only planned again.",
+    ]
 
 
 @login_required

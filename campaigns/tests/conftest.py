@@ -19,6 +19,13 @@ def local_input(dt) -> str:
     return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
 
 
+def key_message_rows(texts: list[str], *, initial: int = 0) -> dict:
+    """The key messages formset as a browser posts it: one row per message."""
+    data = {"messages-TOTAL_FORMS": str(len(texts)), "messages-INITIAL_FORMS": str(initial)}
+    data.update({f"messages-{i}-text": text for i, text in enumerate(texts)})
+    return data
+
+
 def campaign_post_data(**overrides) -> dict:
     """What a browser posts for a valid new campaign with no audiences and no assets."""
     go_live = timezone.now() + timedelta(days=20)
@@ -29,7 +36,7 @@ def campaign_post_data(**overrides) -> dict:
         "objectives": "10k switches",
         "go_live_at": local_input(go_live),
         "embargo_until": "",
-        "key_messages": "Switching is free\nIt takes five minutes",
+        **key_message_rows(["Switching is free", "It takes five minutes"]),
         "external_channels": ["social", "press"],
         "impacts-TOTAL_FORMS": "0",
         "impacts-INITIAL_FORMS": "0",
@@ -51,7 +58,7 @@ def edit_post_data(campaign: Campaign, **overrides) -> dict:
         "embargo_until": ""
         if campaign.embargo_until == campaign.go_live_at
         else local_input(campaign.embargo_until),
-        "key_messages": "\n".join(campaign.ordered_key_messages()),
+        **key_message_rows(campaign.ordered_key_messages(), initial=len(campaign.ordered_key_messages())),
         "external_channels": list(campaign.external_channels),
         "teams": [t.pk for t in campaign.teams.all()],
         "version": campaign.updated_at.isoformat(),

@@ -86,7 +86,7 @@ def test_impact_changes_are_visible(client_for, marketing, campaign, support):
 def test_key_message_edit_shows_old_and_new_text(client_for, marketing, campaign):
     campaign.set_key_messages(["First", "Second"])
     client = client_for(marketing)
-    _edit(client, campaign, key_messages="First\nSecond, sharper")
+    _edit(client, campaign, **{"messages-1-text": "Second, sharper"})
     text = _history_text(client, campaign)
     assert "Key message 2: text" in text
     assert "Second, sharper" in text

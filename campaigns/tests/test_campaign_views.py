@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Asset, Campaign, Impact, KeyMessage
-from campaigns.tests.conftest import campaign_post_data, edit_post_data, local_input
+from campaigns.tests.conftest import campaign_post_data, edit_post_data, key_message_rows, local_input
 from conftest import add_impact, make_campaign
 from people.models import MarcomTeam
 
@@ -211,7 +211,8 @@ def test_edit_page_shows_the_current_values(client_for, marketing, campaign):
 
 def test_owner_edits_title_and_key_messages(client_for, marketing, campaign):
     KeyMessage.objects.create(campaign=campaign, position=1, text="Old message")
-    data = edit_post_data(campaign, title="Spring Savings 2", key_messages="New first\nOld message")
+    data = edit_post_data(campaign, title="Spring Savings 2")
+    data.update(key_message_rows(["New first", "Old message"], initial=1))
     response = client_for(marketing).post(f"/campaigns/{campaign.pk}/edit/", data)
     assert response.status_code == 302
     campaign.refresh_from_db()
@@ -334,6 +335,7 @@ def test_tampered_post_without_formset_data_is_an_error_not_a_500(client_for, ma
 
 
 def test_too_long_key_message_is_a_field_error(client_for, marketing):
-    response = client_for(marketing).post(NEW, campaign_post_data(key_messages="x" * 501))
-    assert response.context["editor"].form.errors["key_messages"]
+    response = client_for(marketing).post(NEW, campaign_post_data(**{"messages-1-text": "x" * 501}))
+    assert response.context["editor"].messages.forms[1].errors["text"]
+    assert 'href="#id_messages-1-text"' in response.content.decode()
     assert not Campaign.objects.exists()

@@ -164,9 +164,37 @@ def test_ic_removes_an_unsent_stage(client_for, ic, running):
     assert not RolloutStage.objects.filter(pk=stage.pk).exists()
 
 
-def test_remove_needs_post(client_for, ic, running):
+def test_removing_a_stage_asks_first(client_for, ic, running):
     stage = stage_of(running, Kind.FOLLOW_UP)
-    assert client_for(ic).get(reverse("stage_delete", args=[running.pk, stage.pk])).status_code == 405
+    response = client_for(ic).get(reverse("stage_delete", args=[running.pk, stage.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Remove the stage “Follow-up”?" in page
+    assert "Nothing has been sent for this stage yet" in page
+    assert f'action="{reverse("stage_delete", args=[running.pk, stage.pk])}"' in page
+    assert RolloutStage.objects.filter(pk=stage.pk).exists()  # a GET never removes
+
+
+def test_confirming_a_sent_stage_says_why_it_stays(client_for, ic, running, employee):
+    tick(GO_LIVE - timedelta(days=14))
+    stage = stage_of(running, Kind.EARLY_WARNING)
+    response = client_for(ic).get(reverse("stage_delete", args=[running.pk, stage.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This cannot be removed" in page
+    assert "stay on the timeline with their deliveries" in page
+    assert "Remove this stage</button>" not in page
+
+
+def test_marketing_cannot_open_the_stage_removal_page(client_for, marketing, running):
+    stage = stage_of(running, Kind.FOLLOW_UP)
+    assert client_for(marketing).get(reverse("stage_delete", args=[running.pk, stage.pk])).status_code == 403
+
+
+def test_timeline_links_remove_to_the_confirmation(client_for, ic, running):
+    stage = stage_of(running, Kind.FOLLOW_UP)
+    page = client_for(ic).get(running.get_absolute_url()).content.decode()
+    assert f'<a href="{reverse("stage_delete", args=[running.pk, stage.pk])}" class="danger-link">' in page
 
 
 def test_preview_as_a_recipient_uses_their_name_and_zone(client_for, ic, running, employee_ny):

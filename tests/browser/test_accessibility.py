@@ -179,6 +179,7 @@ def pages_for(site) -> list[tuple[str | None, str]]:
         pages += named("ian", "stage_edit", live.pk, stage.pk) + named(
             "ian", "stage_preview", live.pk, stage.pk
         )
+        pages += named("ian", "stage_delete", live.pk, stage.pk)  # asks first (or says why it stays)
     if briefing is not None:
         pages += named("emma", "briefing_detail", briefing.pk)
         for name in (
