@@ -3,7 +3,10 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from campaigns.models import Campaign
 from campaigns.warnings import ConflictWarningMixin
@@ -60,6 +63,31 @@ CHANNEL_CHOICES = [
 ]
 
 
+class QuickSelect(forms.Select):
+    """A <select> rendered in one Python pass, the same HTML as Django's template for it.
+
+    The calendar's campaign filter names every campaign of the period (~870 in a busy month); the
+    template renders each option through an include, which was a third of the month page."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        chosen = {str(v) for v in self.format_value(value)}
+        options = "".join(
+            format_html(
+                '\n  <option value="{}"{}>{}</option>\n',
+                option_value,
+                mark_safe(" selected") if str(option_value) in chosen else "",
+                label,
+            )
+            for option_value, label in self.choices
+        )
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            mark_safe(options),
+        )
+
+
 class CalendarFilterForm(forms.Form):
     VIEWS = [("month", "Month"), ("week", "Week"), ("list", "List")]
 
@@ -73,7 +101,7 @@ class CalendarFilterForm(forms.Form):
     )
     channel = forms.ChoiceField(choices=CHANNEL_CHOICES, required=False)
     campaign = forms.ModelChoiceField(
-        queryset=Campaign.objects.none(), required=False, empty_label="All campaigns"
+        queryset=Campaign.objects.none(), required=False, empty_label="All campaigns", widget=QuickSelect
     )
 
     def __init__(self, *args, user=None, **kwargs):
