@@ -5,7 +5,7 @@ from datetime import date
 from django import forms
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from campaigns.models import Campaign
@@ -72,20 +72,11 @@ class QuickSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         chosen = {str(v) for v in self.format_value(value)}
         options = "".join(
-            format_html(
-                '\n  <option value="{}"{}>{}</option>\n',
-                option_value,
-                mark_safe(" selected") if str(option_value) in chosen else "",
-                label,
-            )
-            for option_value, label in self.choices
+            f'\n  <option value="{escape(v)}"{" selected" if str(v) in chosen else ""}>{escape(label)}</option>\n'
+            for v, label in self.choices
         )
-        return format_html(
-            '<select name="{}"{}>{}\n</select>',
-            name,
-            flatatt(self.build_attrs(self.attrs, attrs)),
-            mark_safe(options),
-        )
+        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{escape(name)}"{attrs}>{options}\n</select>')  # all escaped above
 
 
 class CalendarFilterForm(forms.Form):
