@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from django import template
+from django.template.defaultfilters import urlencode
+from django.utils import dateformat
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -76,6 +78,41 @@ def _entry_what(e) -> str:
 def cal_entry(e) -> SafeString:
     """One entry in a month cell (inside its <li>)."""
     return mark_safe(f"<time>{escape(e.time_text)}</time> {_entry_what(e)}")  # escaped above
+
+
+@register.simple_tag
+def month_cell(d, more_query: str) -> SafeString:
+    """One day of the month grid: its date, the entries drawn and a link to the week for the rest
+    (42 cells a month; a template loop per cell was most of the page's rendering).
+    more_query is the filters to keep on that link, already escaped (month_more_query)."""
+    classes = ("" if d.in_period else "cal-out") + (" cal-today" if d.is_today else "")
+    classes += "" if d.entries else " cal-empty"
+    today = '<span class="visually-hidden">Today, </span>' if d.is_today else ""
+    head = (
+        f'<td class="{classes}">\n        <div class="cal-date">{today}<span class="cal-weekday">'
+        f"{escape(dateformat.format(d.day, 'l'))} </span>{escape(dateformat.format(d.day, 'j M'))}</div>\n        "
+    )
+    if not d.entries:
+        return mark_safe(head + "\n      </td>")  # every text is escaped
+    items = "".join(f"<li>{cal_entry(e)}</li>" for e in d.shown)
+    more = ""
+    if d.hidden_count:
+        more = (
+            f'<a class="cal-more" href="?view=week&amp;date={d.day:%Y-%m-%d}{more_query}">{d.hidden_count} more'
+            f'<span class="visually-hidden"> on {escape(dateformat.format(d.day, "j F"))}</span></a>'
+        )
+    return mark_safe(  # every text is escaped
+        f'{head}\n        <ul class="cal-entries">\n          {items}\n        </ul>\n        {more}\n        \n      </td>'
+    )
+
+
+@register.simple_tag(takes_context=True)
+def month_more_query(context) -> str:
+    """The filters a month cell's "N more" link keeps (every parameter but view and date)."""
+    query = context["request"].GET.items()
+    return "".join(
+        f"&amp;{escape(k)}={escape(urlencode(v))}" for k, v in query if k not in ("view", "date") and v
+    )
 
 
 @register.simple_tag
