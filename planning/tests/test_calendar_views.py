@@ -217,7 +217,7 @@ def test_the_calendar_takes_a_fixed_number_of_queries(
     # they draw in the database (the month's first entries of each day with the day counts; the
     # list's count and its page) and name the period's campaigns in one query, skip the campaigns'
     # teams (only the team filter needs them) and fetch a kind only if one of it is drawn (here the
-    # month draws no comms item: none is among a day's first four).
+    # month draws no briefing: at 14:00, none is among a day's first four).
     # A kind of entry with none on the list's page costs no query (at 200 the first page is the
     # first days' stages and briefings only), so there the pin is a ceiling.
     own = {"month": 9, "week": 11, "list": 13}[view]
