@@ -55,10 +55,14 @@ def heat_cells(row: HeatRow, this_monday: date, calendar_url: str) -> SafeString
 @register.simple_tag
 def over_cap_items(over) -> SafeString:
     """The <li> items of the over-cap warning (20 audiences x 13 weeks can all be over)."""
+    weeks: dict = {}  # 13 weeks, formatted once each rather than once per audience
+    for _, cell in over:
+        if cell.monday not in weeks:
+            weeks[cell.monday] = date_format(cell.monday, "j M")
     return format_html_join(
         "",
         "<li>{}, week of {}: {} (cap {})</li>",
-        ((audience.name, date_format(cell.monday, "j M"), cell.count, cell.cap) for audience, cell in over),
+        ((audience.name, weeks[cell.monday], cell.count, cell.cap) for audience, cell in over),
     )
 
 
