@@ -250,17 +250,20 @@ def key_message_pairs(
             last_send=Max("stages__send_at", filter=in_window),
         )
         .filter(Q(first_send__isnull=False) | Q(go_live_at__gte=start, go_live_at__lt=end))
-        .only("pk", "title", "status", "go_live_at")
+        .values_list("pk", "title", "status", "go_live_at", "first_send", "last_send")
         .order_by()
     )
+    # Rows, not model instances: a busy quarter has hundreds of active campaigns and at most
+    # 2 x limit of them are shown (those become instances below, as .only() would make them).
     spans: dict[int, tuple[date, date]] = {}
-    by_pk: dict[int, Campaign] = {}
-    for c in campaigns:
-        moments = [t for t in (c.first_send, c.last_send) if t is not None]
-        if start <= c.go_live_at < end:
-            moments.append(c.go_live_at)
-        spans[c.pk] = (week_start(min(moments), tz), week_start(max(moments), tz))
-        by_pk[c.pk] = c
+    rows: dict[int, list] = {}
+    for row in campaigns:
+        pk, go_live_at, first_send, last_send = row[0], row[3], row[4], row[5]
+        moments = [t for t in (first_send, last_send) if t is not None]
+        if start <= go_live_at < end:
+            moments.append(go_live_at)
+        spans[pk] = (week_start(min(moments), tz), week_start(max(moments), tz))
+        rows[pk] = row
     # One row per campaign with its audience ids ("1,2,3"), not one per campaign and audience.
     cache: dict[str, frozenset[int]] = {}
     reach: dict[int, frozenset[int]] = defaultdict(frozenset)
@@ -293,6 +296,8 @@ def key_message_pairs(
         "campaign_id", "text"
     ):
         messages[campaign_id].append(text)
+    fields = ["id", "title", "status", "go_live_at"]
+    by_pk = {pk: Campaign.from_db(campaigns.db, fields, rows[pk][:4]) for pk in ids}
     pairs = []
     for a, b, shared in shown:
         first, last = max(spans[a][0], spans[b][0]), min(spans[a][1], spans[b][1])
