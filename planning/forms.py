@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
-from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -75,7 +74,11 @@ class QuickSelect(forms.Select):
             f'\n  <option value="{escape(v)}"{" selected" if str(v) in chosen else ""}>{escape(label)}</option>\n'
             for v, label in self.choices
         )
-        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        attrs = "".join(  # as django/forms/widgets/attrs.html writes them, in their order
+            f" {escape(k)}" if v is True else f' {escape(k)}="{escape(str(v))}"'
+            for k, v in self.build_attrs(self.attrs, attrs).items()
+            if v is not False
+        )
         return mark_safe(f'<select name="{escape(name)}"{attrs}>{options}\n</select>')  # all escaped above
 
 

@@ -78,6 +78,8 @@ def weekly_counts(
     comms items for theirs; nothing of a cancelled campaign, briefing or stage state not shown.
     """
     wanted = None if audience_ids is None else list(audience_ids)
+    if wanted == []:
+        return {}
     through = RolloutStage.audiences.through.objects
     own = _own_audience_counts(start, end, tz, wanted)
     has_own = through.filter(rolloutstage_id=OuterRef("pk"))  # NOT EXISTS: an index probe per stage
@@ -148,7 +150,7 @@ def _own_audience_counts(start: datetime, end: datetime, tz: tzinfo, wanted: lis
     where = ""
     if wanted is not None:
         marks = ", ".join(["%s"] * len(wanted))
-        where = f" WHERE t.audience_id IN ({marks})" if wanted else " WHERE 1 = 0"
+        where = f" WHERE t.audience_id IN ({marks})"
         params = (*params, *wanted)
     sql = (
         f"SELECT t.audience_id, s.week, COUNT(*) FROM ({stage_sql}{fence}) s "
