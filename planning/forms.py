@@ -88,10 +88,14 @@ class CalendarFilterForm(forms.Form):
     view = forms.ChoiceField(choices=VIEWS, required=False)
     date = forms.DateField(required=False, label="Go to date", widget=forms.DateInput(attrs={"type": "date"}))
     audience = forms.ModelChoiceField(
-        queryset=Audience.objects.none(), required=False, empty_label="All audiences"
+        queryset=Audience.objects.none(), required=False, empty_label="All audiences", widget=QuickSelect
     )
     team = forms.ModelChoiceField(
-        queryset=MarcomTeam.objects.none(), required=False, empty_label="All teams", label="MARCOM team"
+        queryset=MarcomTeam.objects.none(),
+        required=False,
+        empty_label="All teams",
+        label="MARCOM team",
+        widget=QuickSelect,
     )
     channel = forms.ChoiceField(choices=CHANNEL_CHOICES, required=False)
     campaign = forms.ModelChoiceField(
