@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, tzinfo
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models.functions import TruncDate
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
@@ -128,6 +131,7 @@ def collect(
     with_audiences: bool = True,
     with_campaigns: bool = True,
     with_deliverables: bool = False,
+    keys: set[tuple[str, int]] | None = None,
 ) -> Entries:
     """Every entry in [start, end), in a fixed number of queries however many campaigns there are:
     one each for stages, briefings and comms items (each row with its audience ids), then the
@@ -135,7 +139,14 @@ def collect(
 
     with_audiences=False leaves every entry's audience_ids empty (pages that do not show or filter by
     them); with_campaigns=False leaves entry names and `campaigns` empty (the load only counts).
+    keys, from drawn_keys(), fetches only those entries (what a page draws), by primary key.
     """
+
+    def only(rows: QuerySet, kind: str, pk: str = "pk") -> QuerySet:
+        if keys is None:
+            return rows
+        return rows.filter(**{f"{pk}__in": [k for kind_, k in keys if kind_ == kind]})
+
     items: list[Entry] = []
     cache: dict[str, frozenset[int]] = {}
     audiences = ("audience_ids",) if with_audiences else ()
@@ -145,6 +156,7 @@ def collect(
         .exclude(campaign__status=Campaign.Status.CANCELLED)
         .order_by()
     )
+    stages = only(stages, "stage")
     if with_audiences:
         stages = stages.with_target_audience_ids()
         audiences_of_stage = ("target_audience_ids",)
@@ -173,6 +185,7 @@ def collect(
         .exclude(campaign__status=Campaign.Status.CANCELLED)
         .order_by()
     )
+    briefings = only(briefings, "briefing")
     if with_audiences:
         briefings = _with_audience_ids(briefings)
     for pk, campaign_id, title, starts_at, ends_at, *ids in briefings.values_list(
@@ -192,7 +205,7 @@ def collect(
             )
         )
 
-    comms = CommsItem.objects.between(start, end).order_by()
+    comms = only(CommsItem.objects.between(start, end).order_by(), "comms")
     if with_audiences:
         comms = _with_audience_ids(comms)
     channel_labels = dict(CommsItem.Channel.choices)
@@ -213,7 +226,7 @@ def collect(
         )
 
     if with_deliverables:
-        items.extend(_deliverable_entries(start, end))
+        items.extend(_deliverable_entries(start, end, None if keys is None else only))
 
     campaign_ids = {e.campaign_id for e in items if e.campaign_id}
     campaigns_qs = Campaign.objects.only(
@@ -221,12 +234,17 @@ def collect(
     ).order_by()
     campaigns: dict[int, Campaign] = {}
     if go_lives:
-        live_qs = campaigns_qs.filter(go_live_at__gte=start, go_live_at__lt=end).exclude(
-            status=Campaign.Status.CANCELLED
+        live_qs = only(
+            campaigns_qs.filter(go_live_at__gte=start, go_live_at__lt=end).exclude(
+                status=Campaign.Status.CANCELLED
+            ),
+            "go_live",
         )
         impacted = _through_map_impacts(live_qs) if with_audiences else {}
         campaigns = {c.pk: c for c in campaigns_qs.filter(pk__in=campaign_ids) | live_qs}
         for c in campaigns.values():
+            if keys is not None and ("go_live", c.pk) not in keys:
+                continue  # a drawn stage's campaign, its go-live not drawn
             if start <= c.go_live_at < end and c.status != Campaign.Status.CANCELLED:
                 items.append(
                     Entry(
@@ -258,12 +276,20 @@ def collect(
     return Entries(items, campaigns, teams)
 
 
-def _deliverable_entries(start: datetime, end: datetime) -> list[Entry]:
-    rows = (
+def _deliverables(start: datetime, end: datetime) -> QuerySet:
+    return (
         Deliverable.objects.due_between(start, end)
         .exclude(workstream__campaign__status=Campaign.Status.CANCELLED)
         .order_by()
-        .values_list("pk", "workstream__campaign_id", "title", "due_at", "status", "workstream__team_id", "workstream__team__name", "shared_with_id")
+    )
+
+
+def _deliverable_entries(start: datetime, end: datetime, only=None) -> list[Entry]:
+    rows = _deliverables(start, end)
+    if only is not None:
+        rows = only(rows, "deliverable")
+    rows = (
+        rows.values_list("pk", "workstream__campaign_id", "title", "due_at", "status", "workstream__team_id", "workstream__team__name", "shared_with_id")
     )  # fmt: skip
     status_labels = dict(Deliverable.Status.choices)
     return [
@@ -357,3 +383,114 @@ def show(entry: Entry, campaigns: dict[int, Campaign], viewer: Viewer) -> ShownE
         return ShownEntry(entry, EMBARGOED_TITLE, entry.label, "", concept, True, EMBARGOED_TITLE)
     url = entry.source_url if (entry.kind == "briefing" or viewer.can_open(campaign.pk)) else ""
     return ShownEntry(entry, entry.name, entry.label, url, "", embargoed, campaign.title)
+
+
+# --- what a page draws -------------------------------------------------------------------------
+KEY_COLUMNS = ("entry_kind", "entry_key", "entry_at", "entry_day")
+
+
+def _keyed(rows: QuerySet, kind: str, at: str, tz: tzinfo) -> tuple[str, tuple] | None:
+    """(sql, params) of one kind of entry as KEY_COLUMNS: kind, pk, time, local day; None when it
+    can have no rows (a viewer who may open no campaign has no deliverables)."""
+    rows = (
+        rows.order_by()
+        .annotate(
+            entry_kind=Value(kind, output_field=CharField()),
+            entry_key=F("pk"),
+            entry_at=F(at),
+            entry_day=TruncDate(at, tzinfo=tz),
+        )
+        .values_list(*KEY_COLUMNS)
+    )
+    try:
+        sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    except EmptyResultSet:
+        return None
+    return f"SELECT {', '.join(KEY_COLUMNS)} FROM ({sql}) AS p", tuple(params)
+
+
+def _as_date(value) -> date:
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value  # SQLite gives text
+
+
+class PeriodKeys:
+    """The entries of [start, end) that collect() would give, as (kind, pk) keys in calendar order,
+    counted and cut in the database: a page fetches in full only what it draws (the month grid its
+    first few a day, the list one page), so its cost follows the page, not the month's density.
+
+    Deliverables are only those of campaigns the viewer may open, as on the calendar. Works as a
+    Paginator's object list (count() and slicing).
+    """
+
+    def __init__(self, start: datetime, end: datetime, tz: tzinfo, viewer: Viewer):
+        self.start, self.end, self.tz, self.viewer = start, end, tz, viewer
+
+    def _sources(self) -> dict[str, QuerySet]:
+        start, end = self.start, self.end
+        deliverables = _deliverables(start, end)
+        if not self.viewer.is_ic:
+            deliverables = deliverables.filter(workstream__campaign_id__in=self.viewer.visible_campaign_ids)
+        return {
+            "stage": RolloutStage.objects.filter(
+                send_at__gte=start, send_at__lt=end, state__in=STAGE_STATES_SHOWN
+            ).exclude(campaign__status=Campaign.Status.CANCELLED),
+            "briefing": Briefing.objects.filter(starts_at__gte=start, starts_at__lt=end)
+            .exclude(status=Briefing.Status.CANCELLED)
+            .exclude(campaign__status=Campaign.Status.CANCELLED),
+            "comms": CommsItem.objects.between(start, end),
+            "deliverable": deliverables,
+            "go_live": Campaign.objects.filter(go_live_at__gte=start, go_live_at__lt=end).exclude(
+                status=Campaign.Status.CANCELLED
+            ),
+        }
+
+    def _union(self) -> tuple[str, tuple]:
+        times = {"stage": "send_at", "briefing": "starts_at", "comms": "starts_at"}
+        times |= {"deliverable": "due_at", "go_live": "go_live_at"}
+        parts = [_keyed(rows, kind, times[kind], self.tz) for kind, rows in self._sources().items()]
+        parts = [part for part in parts if part is not None]  # go-lives always compile
+        return " UNION ALL ".join(sql for sql, _ in parts), tuple(p for _, params in parts for p in params)
+
+    def _fetch(self, sql: str, params) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def count(self) -> int:
+        sql, params = self._union()
+        return self._fetch(f"SELECT COUNT(*) FROM ({sql}) AS u", params)[0][0]
+
+    def __getitem__(self, page: slice) -> list[tuple[str, int]]:
+        sql, params = self._union()
+        rows = self._fetch(
+            f"SELECT entry_kind, entry_key FROM ({sql}) AS u ORDER BY entry_at, entry_kind, entry_key "
+            "LIMIT %s OFFSET %s",
+            (*params, page.stop - page.start, page.start),
+        )
+        return [(kind, pk) for kind, pk in rows]
+
+    def first_of_each_day(self, limit: int) -> tuple[list[tuple[str, int]], dict[date, int]]:
+        """The first `limit` entries of each local day, and how many each day has."""
+        sql, params = self._union()
+        rows = self._fetch(
+            "SELECT entry_kind, entry_key, entry_day, n FROM ("
+            " SELECT entry_kind, entry_key, entry_day,"
+            "  ROW_NUMBER() OVER (PARTITION BY entry_day ORDER BY entry_at, entry_kind, entry_key) AS rn,"
+            "  COUNT(*) OVER (PARTITION BY entry_day) AS n"
+            f" FROM ({sql}) AS u) AS w WHERE rn <= %s",
+            (*params, limit),
+        )
+        return [(kind, pk) for kind, pk, _, _ in rows], {_as_date(day): n for _, _, day, n in rows}
+
+    def campaign_choices(self) -> list[tuple[int, str]]:
+        """The campaigns with an entry in the period that the viewer may open, by title."""
+        sources = self._sources()
+        deliverables = _deliverables(self.start, self.end)  # the viewer filter is below
+        rows = Campaign.objects.filter(
+            Q(pk__in=sources["stage"].values("campaign_id"))
+            | Q(pk__in=sources["briefing"].values("campaign_id"))
+            | Q(pk__in=deliverables.values("workstream__campaign_id"))
+            | Q(pk__in=sources["go_live"].values("pk"))
+        ).values_list("pk", "title")
+        shown = [(pk, title) for pk, title in rows if self.viewer.can_open(pk)]
+        return sorted(shown, key=lambda c: (c[1].lower(), c[0]))

@@ -129,14 +129,53 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     first, after, prev_anchor, next_anchor, heading = _period(view, anchor)
     # The month grid shows no audiences, so it needs them only to filter by one.
     with_audiences = view != "month" or bool(filters.get("audience"))
-    found = entries.collect(
-        load.local_midnight(first, tz),
-        load.local_midnight(after, tz),
-        with_teams=True,
-        with_audiences=with_audiences,
-        with_deliverables=True,
-    )
+    start_at, end_at = load.local_midnight(first, tz), load.local_midnight(after, tz)
     viewer = entries.Viewer.for_user(request.user)
+    narrowed = any(filters.get(k) for k in ("audience", "team", "channel", "campaign"))
+    page = None
+    day_counts: dict[date, int] | None = None
+    if view in ("month", "list") and not narrowed:
+        # Unfiltered, the database picks what is drawn (the first few a day, or one page) and counts
+        # the rest; only those entries are fetched in full.
+        period = entries.PeriodKeys(start_at, end_at, tz, viewer)
+        if view == "list":
+            page = Paginator(period, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+            keys, entry_count = page.object_list, page.paginator.count
+        else:
+            keys, day_counts = period.first_of_each_day(MONTH_CELL_LIMIT)
+            entry_count = sum(day_counts.values())
+        found = entries.collect(
+            start_at, end_at, with_audiences=with_audiences, with_deliverables=True, keys=set(keys)
+        )
+        drawn_entries = found.items
+        campaign_choices = period.campaign_choices()
+    else:
+        found = entries.collect(
+            start_at, end_at, with_teams=True, with_audiences=with_audiences, with_deliverables=True
+        )
+        matched = [
+            e
+            for e in found.items
+            # a workplan is for the people who may see the campaign, embargo or not
+            if not (e.kind == "deliverable" and not viewer.can_open(e.campaign_id))
+            and _matches(e, filters, found.campaign_teams)
+        ]
+        entry_count = len(matched)
+        drawn_entries = matched
+        if view == "list":  # a month of a busy calendar is a thousand entries: a page at a time
+            page = Paginator(matched, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+            drawn_entries = page.object_list
+        # Offer the campaigns in this period by name (only those this person may open); any other
+        # campaign they may open is still accepted from a link.
+        campaign_choices = [
+            (c.pk, c.title)
+            for c in sorted(
+                (c for c in found.campaigns.values() if viewer.can_open(c.pk)), key=lambda c: c.title.lower()
+            )
+        ]
+        selected = filters.get("campaign")
+        if selected and selected.pk not in {pk for pk, _ in campaign_choices}:
+            campaign_choices.insert(0, (selected.pk, selected.title))
     audience_names = dict(Audience.objects.values_list("pk", "name")) if with_audiences else {}
     audience_text: dict[frozenset, str] = {}
 
@@ -157,30 +196,10 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 
     # Entries per local day; only those drawn are dressed for display (a month cell draws
     # MONTH_CELL_LIMIT and counts the rest).
-    matched = [
-        e
-        for e in found.items
-        # a workplan is for the people who may see the campaign, embargo or not
-        if not (e.kind == "deliverable" and not viewer.can_open(e.campaign_id))
-        and _matches(e, filters, found.campaign_teams)
-    ]
-    page = None
-    if view == "list":  # a month of a busy calendar is a thousand entries: show them a page at a time
-        page = Paginator(matched, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     by_day: dict[date, list[entries.Entry]] = defaultdict(list)
-    for entry in page.object_list if page else matched:
+    for entry in drawn_entries:
         by_day[entry.at.astimezone(tz).date()].append(entry)
-    # Offer the campaigns in this period by name (only those this person may open); any other
-    # campaign they may open is still accepted from a link.
-    in_period = sorted(
-        (c for c in found.campaigns.values() if viewer.can_open(c.pk)), key=lambda c: c.title.lower()
-    )
-    selected = filters.get("campaign")
-    if selected and selected.pk not in {c.pk for c in in_period}:
-        in_period.insert(0, selected)
-    form.fields["campaign"].choices = [("", "All campaigns in this period")] + [
-        (c.pk, c.title) for c in in_period
-    ]
+    form.fields["campaign"].choices = [("", "All campaigns in this period"), *campaign_choices]
     drawn = MONTH_CELL_LIMIT if view == "month" else None
     days = [
         Day(first + timedelta(days=n), view != "month" or (first + timedelta(days=n)).month == anchor.month)
@@ -188,7 +207,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     ]
     for d in days:
         on_day = by_day.get(d.day, [])
-        d.count = len(on_day)
+        d.count = len(on_day) if day_counts is None else day_counts.get(d.day, 0)
         d.entries = [shown_entry(e) for e in on_day[:drawn]]
     weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
 
@@ -206,7 +225,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
             "heading": heading,
             "weeks": weeks,
             "days": [d for d in days if d.entries],
-            "entry_count": len(matched),
+            "entry_count": entry_count,
             "page": page,
             "page_query": urlencode(
                 {**kept, "view": view, **({"date": anchor.isoformat()} if "date" in request.GET else {})}

@@ -50,3 +50,17 @@ def test_it_keeps_the_chosen_campaign_selected(client_for, ic, campaign, tom_and
     select = _campaign_select(client_for(ic), campaign=tom_and_jerry.pk)
     assert f'<option value="{tom_and_jerry.pk}" selected>' in select
     assert '<option value="">All campaigns in this period</option>' in select
+
+
+def test_the_quick_select_renders_what_djangos_select_renders():
+    """The campaign filter's one-pass <select> is Django's own markup: escaping, selection, attributes."""
+    from django import forms
+
+    from planning.forms import QuickSelect
+
+    choices = [("", "All campaigns"), (1, 'Tom & Jerry <b>"live"</b>'), (22, "Second")]
+    for value in (None, "", "1", 22):
+        attrs = {"id": "id_campaign", "aria-invalid": "true", "aria-describedby": "id_campaign_error"}
+        ours = QuickSelect(choices=choices).render("campaign", value, attrs)
+        theirs = forms.Select(choices=choices).render("campaign", value, attrs)
+        assert ours == theirs

@@ -198,15 +198,31 @@ def _seed(n: int, owner, audiences) -> None:
 @pytest.mark.parametrize("view", ["month", "week", "list"])
 @pytest.mark.parametrize("n", [10, 200])
 def test_the_calendar_takes_a_fixed_number_of_queries(
-    client_for, ic, marketing, sales, support, django_assert_num_queries, view, n
+    client_for,
+    ic,
+    marketing,
+    sales,
+    support,
+    django_assert_num_queries,
+    django_assert_max_num_queries,
+    view,
+    n,
 ):
     _seed(n, marketing, [sales, support])
     client = client_for(ic)
     _calendar(client, view=view)  # warm the session
     # The layout counts menu badges; the month grid shows no audiences, so it skips their two queries
     # (the go-lives' audiences and the audience names; stages, briefings and items bring their own).
-    # Workplan deliverables are one query more.
-    with django_assert_num_queries(layout_queries(ic) + (9 if view == "month" else 11)):
+    # Workplan deliverables are one query more. Unfiltered, the month and the list first pick what
+    # they draw in the database (the month's first entries of each day with the day counts; the
+    # list's count and its page) and name the period's campaigns in one query, skip the campaigns'
+    # teams (only the team filter needs them) and fetch a kind only if one of it is drawn (here the
+    # month draws no briefing: at 14:00, none is among a day's first four).
+    # A kind of entry with none on the list's page costs no query (at 200 the first page is the
+    # first days' stages and briefings only), so there the pin is a ceiling.
+    own = {"month": 9, "week": 11, "list": 13}[view]
+    pin = django_assert_max_num_queries if (view, n) == ("list", 200) else django_assert_num_queries
+    with pin(layout_queries(ic) + own):
         _calendar(client, view=view)
 
 

@@ -168,3 +168,21 @@ def test_weekly_counts_in_sql_agree_with_the_entries_the_calendar_shows(
         (support.pk, date(2027, 1, 11)): 2,
         (support.pk, date(2027, 1, 18)): 1,
     }
+    assert load.weekly_counts(*two_weeks, LONDON, []) == {}  # no audience asked: nothing counted
+
+
+def test_the_load_counts_only_its_window_however_many_years_came_before(marketing, sales):
+    """Six years of earlier stages to the same audience leave the 17 weeks' counts unchanged."""
+    weeks = load.weeks_around(TUE, LONDON)
+    start, end = (
+        load.local_midnight(weeks[0], LONDON),
+        load.local_midnight(weeks[-1] + timedelta(days=7), LONDON),
+    )
+    now, old = make_campaign(marketing, title="Now"), make_campaign(marketing, title="Old")
+    RolloutStage.objects.all().delete()  # the default plans move with today's date; place our own
+    make_stage(now, TUE, [sales])
+    before = load.weekly_counts(start, end, LONDON)
+    for year in range(2020, 2026):
+        for week in range(0, 52, 4):
+            make_stage(old, utc(year, 1, 5) + timedelta(weeks=week), [sales])
+    assert load.weekly_counts(start, end, LONDON) == before == {(sales.pk, date(2027, 1, 11)): 1}
