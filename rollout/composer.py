@@ -11,6 +11,7 @@ _body_html(), so literal HTML typed into a body never reaches a browser or mail 
 from __future__ import annotations
 
 import functools
+import logging
 import quopri
 import re
 import secrets
@@ -30,13 +31,15 @@ from django.template import Context, Engine, Library, TemplateSyntaxError, defau
 from django.template.base import Lexer, TokenType
 from django.template.loader import get_template
 from django.utils import timezone
-from django.utils.html import linebreaks, urlize
+from django.utils.html import escape, linebreaks, urlize
 from django.utils.safestring import SafeString
 
 from core.markup import sanitise_html
 from identity.unsubscribe import unsubscribe_headers, unsubscribe_url
 from people.models import user_zone
 from rollout.models import Delivery, RolloutStage
+
+log = logging.getLogger(__name__)
 
 PLACEHOLDERS = (
     "first_name",
@@ -301,24 +304,224 @@ def build_email(
 
 
 class ChunkComposer:
-    """Builds the emails of one chunk: the email templates compiled once for all of its messages
-    (each stage's own subject and body are compiled once per process, _compiled)."""
+    """Builds the emails of one chunk. Each stage (per time zone: the dates depend on it) is rendered
+    and sanitised once, as a _Draft with tokens where the per-person values go, and each message is
+    then the draft with this person's values put in (_Draft.build). A stage or a person the draft
+    cannot reproduce exactly goes through build_email() as before (_Draft.fits)."""
 
     def __init__(self) -> None:
         self.templates = EmailTemplates.load()
+        self.drafts: dict[tuple[int, str], _Draft | None] = {}
 
     def build(self, stage: RolloutStage, recipient, *, delivery: Delivery, at: datetime) -> PreparedEmail:
-        return build_email(stage, recipient, delivery=delivery, at=at, templates=self.templates)
+        if _attachment_providers_for(stage, recipient):
+            return build_email(stage, recipient, delivery=delivery, at=at, templates=self.templates)
+        key = (stage.pk, str(user_zone(recipient)))
+        if key not in self.drafts:
+            self.drafts[key] = _Draft.make(
+                stage, recipient, delivery=delivery, at=at, templates=self.templates
+            )
+        draft = self.drafts[key]
+        if draft is None or not _Draft.fits(recipient):
+            return build_email(stage, recipient, delivery=delivery, at=at, templates=self.templates)
+        return draft.build(recipient, delivery)
+
+
+def _attachment_providers_for(stage: RolloutStage, recipient) -> bool:
+    """Whether a provider attaches a file to this person's message (those go through build_email)."""
+    return any(provider(stage, recipient) for provider in _attachment_providers)
+
+
+# --- One render per stage, then per person only their values -----------------------------------------
+# What differs from person to person in a stage email: their first name, the inbox link (the delivery
+# id), the unsubscribe link and the headers (To, Message-ID, List-Unsubscribe). The dates and the
+# embargo text differ by time zone, so a draft is made per stage and zone. The draft is the normal
+# render of the stage and the email templates with a random token in place of each per-person value;
+# a person's message is the draft with the tokens replaced in one pass (a value that contains a token
+# is never replaced again), each value escaped for where it lands, as the template engine and nh3
+# would have escaped it. The draft is only used where that is provably the same:
+# - the stage uses first_name and inbox_url only as a bare {{ name }} (no filter, no {% if %});
+# - in the body's HTML the name token sits in text, not in a tag, and in no word urlize would link;
+# - the draft, filled in with a probe name full of characters that need escaping, reads exactly as
+#   the stage rendered for that name, and the first person's message exactly as build_email's;
+# - the person's name is "plain" (no line break or control character, no leading or trailing space,
+#   no ".", "@" or ":" that urlize could make a link of); others get build_email(), same as before.
+_PER_PERSON = ("first_name", "inbox_url")
+_NOT_PLAIN_RE = re.compile(r"[.@:\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_URLIZE_WORD_RE = re.compile(r"""([\s<>"']+)""")  # how urlize splits text into words
+_PROBE_NAME = 'Zoë O\'Brien & <b>"Bo"</b> \xa0 &amp; {{ x }} \u202eRTL'
+
+
+def _html_text(value: str) -> str:
+    """A value as nh3 writes it in HTML text (it decodes the template's escaping and re-encodes)."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\xa0", "&nbsp;")
+
+
+def _uses_bare(source: str, names: tuple[str, ...]) -> bool:
+    """Whether `source` uses each of `names` only as a bare {{ name }}: no filter and no condition."""
+    for kind, _tag, contents in _tokens(source):
+        if kind == "var" and contents.strip() in names:
+            continue
+        words = set(_NAME_RE.findall(_FILTER_RE.sub("|", contents)))
+        if words & set(names):
+            return False
+    return True
+
+
+class _Template:
+    """A rendered text cut at its tokens: literal, token, literal, ...; filled in one pass."""
+
+    def __init__(self, text: str, tokens: dict[str, str]) -> None:
+        self.parts = re.split("(" + "|".join(map(re.escape, tokens)) + ")", text)
+        self.keys = tokens
+
+    def fill(self, values: dict[str, str]) -> str:
+        parts = self.parts
+        return "".join([parts[i] if i % 2 == 0 else values[self.keys[parts[i]]] for i in range(len(parts))])
+
+
+class _Draft:
+    def __init__(self, stage: RolloutStage, values: dict, templates: EmailTemplates) -> None:
+        self.tokens = {f"chunk{secrets.token_hex(10)}": key for key in ("name", "subject", "text", "html")}
+        self.tokens["".join(secrets.choice("123456789") for _ in range(20))] = "pk"  # digits, as an id is
+        self.tokens[f"chunk{secrets.token_hex(10)}"] = "unsubscribe"
+        token = {key: tok for tok, key in self.tokens.items()}
+        self.stage = stage
+        draft_values = values | {
+            "first_name": token["name"],
+            "inbox_url": site_url(f"/inbox/{token['pk']}/"),
+        }
+        subject = _compiled(stage.subject).render(Context(draft_values, autoescape=False))
+        self.stage_subject = _Template(" ".join(subject.split()), self.tokens)
+        text = _compiled(stage.body).render(Context(draft_values, autoescape=False))
+        self.stage_text = _Template(text.strip(), self.tokens)
+        self.html_ok = self._html_is_safe(stage.body, draft_values, token["name"])
+        self.stage_html = _Template(_body_html(stage.body, draft_values), self.tokens)
+        context = {
+            "message": RenderedMessage(token["subject"], token["text"], SafeString(token["html"])),
+            "stage": stage,
+            "campaign_title": stage.campaign.title,
+            "inbox_url": site_url(f"/inbox/{token['pk']}/"),
+            "is_test": False,
+            "unsubscribe_url": token["unsubscribe"],
+            "recipient_name": token["name"],
+        }
+        self.subject = _Template(templates.subject.render(context), self.tokens)
+        self.text = _Template(templates.text.render(context), self.tokens)
+        self.html = _Template(templates.html.render(context), self.tokens)
+        self.values = values
+
+    @staticmethod
+    def _html_is_safe(body: str, values: dict, name_token: str) -> bool:
+        """The name token lands only in HTML text, in no word urlize would look at."""
+        rendered = linebreaks(_compiled(body).render(Context(values, autoescape=True)).strip())
+        for part in _TAG_OR_LINK_RE.split(rendered):
+            if name_token in part and (part.startswith("<") or _in_a_link_word(part, name_token)):
+                return False
+        return True
+
+    @classmethod
+    def make(
+        cls, stage: RolloutStage, recipient, *, delivery: Delivery, at: datetime, templates: EmailTemplates
+    ) -> _Draft | None:
+        """The stage's draft for this person's zone, or None where it would not read exactly the same."""
+        source = (stage.subject or "") + (stage.body or "")
+        if not _uses_bare(source, _PER_PERSON):
+            return None
+        try:
+            draft = cls(stage, placeholder_context(stage, recipient, at=at), templates)
+        except TemplateSyntaxError:
+            return None  # build_email raises it for each person, and the mailer records it
+        if not draft.html_ok or not draft._reads_as_rendered(_PROBE_NAME):
+            return None
+        if cls.fits(recipient) and not _same_email(
+            draft.build(recipient, delivery),
+            build_email(stage, recipient, delivery=delivery, at=at, templates=templates),
+        ):
+            log.warning("stage %s: the chunk's draft differs from a full render; rendering each", stage.pk)
+            return None
+        return draft
+
+    def _reads_as_rendered(self, name: str) -> bool:
+        """The stage's own subject, text and HTML for `name` read as the template engine and nh3 make them."""
+        values = self.values | {"first_name": name, "inbox_url": site_url("/inbox/1234/")}
+        filled = self._values(name, 1234, "")
+        subject = " ".join(_compiled(self.stage.subject).render(Context(values, autoescape=False)).split())
+        text = _compiled(self.stage.body).render(Context(values, autoescape=False)).strip()
+        return (
+            " ".join(self.stage_subject.fill(filled).split()) == subject
+            and self.stage_text.fill(filled).strip() == text
+            and self.stage_html.fill(filled | {"name": _html_text(name)})
+            == _body_html(self.stage.body, values)
+        )
+
+    @staticmethod
+    def fits(recipient) -> bool:
+        """Whether this person's name reads the same put into the draft as rendered in full."""
+        name = recipient.first_name or recipient.get_username()
+        return bool(name) and name == name.strip() and not _NOT_PLAIN_RE.search(name)
+
+    @staticmethod
+    def _values(name: str, pk: int, unsubscribe: str) -> dict[str, str]:
+        return {"name": name, "pk": str(pk), "unsubscribe": unsubscribe}
+
+    def build(self, recipient, delivery: Delivery) -> PreparedEmail:
+        name = recipient.first_name or recipient.get_username()
+        headers = unsubscribe_headers(recipient)  # announcements by email are optional (Account page)
+        values = self._values(name, delivery.pk, headers["List-Unsubscribe"][1:-1])
+        subject = " ".join(self.stage_subject.fill(values).split())
+        text = self.stage_text.fill(values).strip()
+        html = self.stage_html.fill(values | {"name": _html_text(name)})
+        layout_subject = self.subject.fill(values | {"subject": subject})
+        email = PreparedEmail(
+            subject=" ".join(layout_subject.split()),
+            body=self.text.fill(values | {"text": text}),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[recipient.email],
+            headers={"Message-ID": message_id(delivery.message_id)} | headers,
+        )
+        escaped = {key: escape(value) for key, value in values.items()}
+        email.attach_alternative(
+            self.html.fill(escaped | {"subject": escape(subject), "html": html}), "text/html"
+        )
+        return email
+
+
+def _in_a_link_word(text: str, token: str) -> bool:
+    return any(token in word and any(c in word for c in ".@:") for word in _URLIZE_WORD_RE.split(text))
+
+
+def _same_email(ours: PreparedEmail, theirs: PreparedEmail) -> bool:
+    """The same message, but for the unsubscribe link's signing time (it counts seconds)."""
+    link, their_link = (e.extra_headers.get("List-Unsubscribe", "")[1:-1] for e in (ours, theirs))
+
+    def same(a: str, b: str) -> bool:
+        return (a.replace(link, their_link) if link else a) == b
+
+    return (
+        same(ours.subject, theirs.subject)
+        and same(ours.body, theirs.body)
+        and ours.to == theirs.to
+        and all(same(v, theirs.extra_headers.get(k, "")) for k, v in ours.extra_headers.items())
+        and set(ours.extra_headers) == set(theirs.extra_headers)
+        and len(ours.alternatives) == len(theirs.alternatives)
+        and all(
+            same(a.content, b.content) and a.mimetype == b.mimetype
+            for a, b in zip(ours.alternatives, theirs.alternatives, strict=True)
+        )
+    )
 
 
 # --- Writing the message straight to bytes ---------------------------------------------------------
 # Django's EmailMessage.message() builds a tree of email.mime objects and runs the standard library's
 # generator over it: about two thirds of a message's cost in a chunk, more than talking SMTP. A stage
-# email is always the same shape (multipart/alternative: text and HTML, in UTF-8, six headers), so
+# email is always the same shape (multipart/alternative: text and HTML, in UTF-8, the usual headers and List-Unsubscribe), so
 # PreparedEmail writes that shape directly, with the same encodings Django chooses. Anything else
 # (attachments such as a briefing's .ics, Cc, Reply-To, other headers) goes through Django as before.
 _SIMPLE_ADDRESS_RE = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+")
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+# Headers a stage email may carry besides the usual ones, written (in this order) as Django would.
+_EXTRA_HEADERS = {"Message-ID", "List-Unsubscribe", "List-Unsubscribe-Post"}
 _HEADER_LIMIT = 78  # RFC 5322's "SHOULD" for a header line; longer ones are folded
 
 
@@ -335,6 +538,17 @@ def _header(name: str, value: str) -> str:
 def _address(address: str) -> str:
     if _SIMPLE_ADDRESS_RE.fullmatch(address):
         return address
+    return sanitize_address(address, "utf-8")
+
+
+def _envelope_address(address: str) -> str:
+    if _SIMPLE_ADDRESS_RE.fullmatch(address):
+        return address
+    return _sanitised_address(address)
+
+
+@functools.lru_cache(maxsize=64)  # the sender: one address for every message
+def _sanitised_address(address: str) -> str:
     return sanitize_address(address, "utf-8")
 
 
@@ -384,15 +598,26 @@ class PreparedMessage:
 class PreparedEmail(EmailMultiAlternatives):
     """A stage email whose message() is written straight to bytes when it has the usual shape."""
 
-    def message(self):
-        plain = (
+    def _is_usual_shape(self) -> bool:
+        return (
             not self.attachments
             and not (self.cc or self.bcc or self.reply_to)
-            and set(self.extra_headers) == {"Message-ID"}
+            and "Message-ID" in self.extra_headers
+            and set(self.extra_headers) <= _EXTRA_HEADERS
             and (self.encoding or settings.DEFAULT_CHARSET).lower() in ("utf-8", "utf8")
             and [a.mimetype for a in self.alternatives] == ["text/html"]
             and self.content_subtype == "plain"
         )
+
+    def envelope(self) -> tuple[str, list[str]] | None:
+        """The SMTP sender and recipients, as Django's SMTP backend would give them, for a message of
+        the usual shape (None otherwise: Django's backend sends it)."""
+        if not self._is_usual_shape() or not all(self.to):
+            return None
+        return _envelope_address(self.from_email), [_envelope_address(a) for a in self.to]
+
+    def message(self):
+        plain = self._is_usual_shape()
         if not plain:
             return super().message()
         boundary = "===============" + secrets.token_hex(10) + "=="
@@ -406,7 +631,7 @@ class PreparedEmail(EmailMultiAlternatives):
             _header("From", _address(self.from_email)),
             _header("To", ", ".join(_address(a) for a in self.to)),
             _header("Date", formatdate(localtime=settings.EMAIL_USE_LOCALTIME)),
-            _header("Message-ID", self.extra_headers["Message-ID"]),
+            *(_header(name, value) for name, value in self.extra_headers.items()),
         ]
         text = "\n".join(
             [
