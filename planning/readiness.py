@@ -19,8 +19,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
 
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import CharField, Count, Exists, F, IntegerField, Min, OuterRef, Value
 from django.utils import timezone
 
 from briefings.models import Briefing, Invitation
@@ -142,21 +144,6 @@ class CampaignReadiness:
 
 
 SIGNAL_LABELS = ("Warned", "Invited", "Briefed", "Read", "Acknowledged")
-
-
-def _pairs(rows) -> dict[int, set[int]]:
-    found: dict[int, set[int]] = defaultdict(set)
-    for campaign_id, user_id in rows:
-        found[campaign_id].add(user_id)
-    return found
-
-
-def _measure(
-    source: dict[int, set[int]], campaign_id: int, people: set[int], tracked: bool, why: str
-) -> Measure:
-    if not tracked:
-        return Measure(None, len(people), why)
-    return Measure(len(source.get(campaign_id, set()) & people), len(people))
 
 
 def _judge_warned(
@@ -287,6 +274,64 @@ def _plans(ids: list[int]) -> dict[tuple[int, int], Plan]:
     return plans
 
 
+def _signal_counts(
+    ids: list[int], audiences: list[Audience], tracked: dict[str, set[int]]
+) -> dict[tuple[int | None, str, int], int]:
+    """{(campaign id, signal, audience id): people} and {(None, "size", audience id): people}, counted
+    in the database in one query (a UNION ALL of one GROUP BY per signal) however many people there
+    are: each part groups its table's rows by campaign and by the person's memberships (the
+    audiences' one SQL rule, Audience.flags) and counts distinct active people per group. A
+    signal no campaign here tracks is left out of the query."""
+    from django.contrib.auth import get_user_model
+
+    if not audiences:
+        return {}
+    users = get_user_model().objects
+    sent = Delivery.objects.filter(
+        stage__campaign_id__in=ids, status=Delivery.Status.SENT, recipient__is_active=True
+    )
+    invitations = Invitation.objects.filter(briefing__campaign_id__in=ids, user__is_active=True).exclude(
+        briefing__status=Briefing.Status.CANCELLED
+    )
+    # (signal, rows, campaign column, person column, path from a row to its person)
+    parts = [("size", users.filter(is_active=True), None, "pk", "")]
+    if tracked["warned"]:
+        warned = sent.filter(stage__kind=RolloutStage.Kind.EARLY_WARNING)
+        parts.append(("warned", warned, "stage__campaign_id", "recipient_id", "recipient__"))
+    if tracked["acknowledged"]:
+        acked = sent.filter(acknowledged_at__isnull=False)
+        parts.append(("acknowledged", acked, "stage__campaign_id", "recipient_id", "recipient__"))
+    if tracked["invited"]:
+        parts.append(("invited", invitations, "briefing__campaign_id", "user_id", "user__"))
+        briefed = invitations.filter(attended_at__isnull=False)
+        parts.append(("briefed", briefed, "briefing__campaign_id", "user_id", "user__"))
+    if tracked["read"]:
+        reads = ExplainerRead.objects.filter(explainer__campaign_id__in=ids, user__is_active=True)
+        parts.append(("read", reads, "explainer__campaign_id", "user_id", "user__"))
+    queries = []
+    for signal, rows, campaign, person, prefix in parts:
+        flags = Audience.flags(audiences, prefix)
+        anyone = reduce(or_, (a.member_filter(prefix) for a in audiences))
+        queries.append(
+            rows.filter(anyone)
+            .annotate(
+                of_campaign=F(campaign) if campaign else Value(None, output_field=IntegerField()),
+                signal=Value(signal, output_field=CharField()),
+                **flags,
+            )
+            .values("of_campaign", "signal", *flags)
+            .annotate(people=Count(person, distinct=True))
+            .values_list("of_campaign", "signal", *flags, "people")
+            .order_by()
+        )
+    counts: dict[tuple[int | None, str, int], int] = defaultdict(int)
+    for campaign_id, signal, *member, people in queries[0].union(*queries[1:], all=True):
+        for audience, is_in in zip(audiences, member, strict=True):
+            if is_in:
+                counts[(campaign_id, signal, audience.pk)] += people
+    return counts
+
+
 def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> list[CampaignReadiness]:
     """Readiness of each campaign, in a fixed number of queries."""
     now = now or timezone.now()
@@ -295,7 +340,6 @@ def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> lis
     ids = [c.pk for c in campaigns]
     impacts = list(Impact.objects.filter(campaign_id__in=ids).select_related("audience"))
     audiences = {i.audience_id: i.audience for i in impacts}
-    members = Audience.member_ids(audiences.values())
     # One query for which signals each campaign tracks, and its targets (LEFT JOIN, defaults if none).
     live_stages = RolloutStage.objects.filter(campaign=OuterRef("pk")).exclude(
         state=RolloutStage.State.CANCELLED
@@ -343,33 +387,16 @@ def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> lis
                 red_within_days=row["readiness_threshold__red_within_days"],
             )
 
-    warned: dict[int, set[int]] = defaultdict(set)
-    acknowledged: dict[int, set[int]] = defaultdict(set)
-    # Skip the tables whose signal no campaign here tracks (fixed count for a given kind of data).
-    deliveries = Delivery.objects if (has_warning or asks_ack) else Delivery.objects.none()
-    for campaign_id, user_id, kind, acknowledged_at in (
-        deliveries.filter(stage__campaign_id__in=ids, status=Delivery.Status.SENT)
-        .filter(Q(stage__kind=RolloutStage.Kind.EARLY_WARNING) | Q(acknowledged_at__isnull=False))
-        .values_list("stage__campaign_id", "recipient_id", "stage__kind", "acknowledged_at")
-    ):
-        if kind == RolloutStage.Kind.EARLY_WARNING:
-            warned[campaign_id].add(user_id)
-        if acknowledged_at is not None:
-            acknowledged[campaign_id].add(user_id)
-    invited: dict[int, set[int]] = defaultdict(set)
-    briefed: dict[int, set[int]] = defaultdict(set)
-    invitations = Invitation.objects if has_briefing else Invitation.objects.none()
-    for campaign_id, user_id, attended_at in (
-        invitations.filter(briefing__campaign_id__in=ids)
-        .exclude(briefing__status=Briefing.Status.CANCELLED)
-        .values_list("briefing__campaign_id", "user_id", "attended_at")
-    ):
-        invited[campaign_id].add(user_id)
-        if attended_at is not None:
-            briefed[campaign_id].add(user_id)
-    reads = ExplainerRead.objects if has_explainer else ExplainerRead.objects.none()
-    read = _pairs(
-        reads.filter(explainer__campaign_id__in=ids).values_list("explainer__campaign_id", "user_id")
+    counts = _signal_counts(
+        ids,
+        list(audiences.values()),
+        {
+            "warned": has_warning,
+            "acknowledged": asks_ack,
+            "invited": has_briefing,
+            "briefed": has_briefing,
+            "read": has_explainer,
+        },
     )
 
     plans = _plans(ids)
@@ -384,18 +411,22 @@ def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> lis
         t = targets.get(c.pk) or ReadinessThreshold(campaign=c)
         rows = []
         for impact in sorted(by_campaign[c.pk], key=lambda i: (level_order.get(i.level, 9), i.audience.name)):
-            people = members.get(impact.audience_id, set())
-            size = len(people)
+            size = counts.get((None, "size", impact.audience_id), 0)
+
+            def measure(signal: str, tracked: set[int], why: str, c=c, size=size, impact=impact) -> Measure:
+                if c.pk not in tracked:
+                    return Measure(None, size, why)
+                return Measure(counts.get((c.pk, signal, impact.audience_id), 0), size)
 
             row = AudienceReadiness(
                 impact.audience,
                 impact.level,
                 size,
-                warned=_measure(warned, c.pk, people, c.pk in has_warning, "no early-warning stage"),
-                invited=_measure(invited, c.pk, people, c.pk in has_briefing, "no briefing"),
-                briefed=_measure(briefed, c.pk, people, c.pk in has_briefing, "no briefing"),
-                read=_measure(read, c.pk, people, c.pk in has_explainer, "no explainer"),
-                acknowledged=_measure(acknowledged, c.pk, people, c.pk in asks_ack, "no stage asks for it"),
+                warned=measure("warned", has_warning, "no early-warning stage"),
+                invited=measure("invited", has_briefing, "no briefing"),
+                briefed=measure("briefed", has_briefing, "no briefing"),
+                read=measure("read", has_explainer, "no explainer"),
+                acknowledged=measure("acknowledged", asks_ack, "no stage asks for it"),
             )
             row.rag, row.findings, row.notes = _judge(row, plans[(c.pk, impact.audience_id)], c, t, now)
             rows.append(row)
