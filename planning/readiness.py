@@ -19,10 +19,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import reduce
-from operator import or_
 
-from django.db.models import CharField, Count, Exists, F, IntegerField, Min, OuterRef, Value
+from django.db import connection
+from django.db.models import CharField, Exists, F, Min, OuterRef, Value
 from django.utils import timezone
 
 from briefings.models import Briefing, Invitation
@@ -278,57 +277,75 @@ def _signal_counts(
     ids: list[int], audiences: list[Audience], tracked: dict[str, set[int]]
 ) -> dict[tuple[int | None, str, int], int]:
     """{(campaign id, signal, audience id): people} and {(None, "size", audience id): people}, counted
-    in the database in one query (a UNION ALL of one GROUP BY per signal) however many people there
-    are: each part groups its table's rows by campaign and by the person's memberships (the
-    audiences' one SQL rule, Audience.flags) and counts distinct active people per group. A
-    signal no campaign here tracks is left out of the query."""
+    in the database in one query however many people there are.
+
+    The active people with one flag per audience (the audiences' one SQL rule, Audience.flags) are
+    written once as a subquery; the signals are one UNION (distinct (campaign, signal, person)
+    rows) of each signal's table read by campaign; the outer query joins the two and counts per
+    campaign, signal and set of memberships, and counts the audiences' sizes from the first alone.
+    A signal no campaign here tracks is left out.
+    """
     from django.contrib.auth import get_user_model
 
     if not audiences:
         return {}
-    users = get_user_model().objects
-    sent = Delivery.objects.filter(
-        stage__campaign_id__in=ids, status=Delivery.Status.SENT, recipient__is_active=True
+    flags = Audience.flags(audiences)
+    members_sql, members_params = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .annotate(person=F("pk"), **flags)
+        .values("person", *flags)
+        .order_by()
+        .query.sql_with_params()
     )
-    invitations = Invitation.objects.filter(briefing__campaign_id__in=ids, user__is_active=True).exclude(
+    sent = Delivery.objects.filter(stage__campaign_id__in=ids, status=Delivery.Status.SENT)
+    invitations = Invitation.objects.filter(briefing__campaign_id__in=ids).exclude(
         briefing__status=Briefing.Status.CANCELLED
     )
-    # (signal, rows, campaign column, person column, path from a row to its person)
-    parts = [("size", users.filter(is_active=True), None, "pk", "")]
+    # (signal, rows, campaign column, person column)
+    parts = []
     if tracked["warned"]:
         warned = sent.filter(stage__kind=RolloutStage.Kind.EARLY_WARNING)
-        parts.append(("warned", warned, "stage__campaign_id", "recipient_id", "recipient__"))
+        parts.append(("warned", warned, "stage__campaign_id", "recipient_id"))
     if tracked["acknowledged"]:
-        acked = sent.filter(acknowledged_at__isnull=False)
-        parts.append(("acknowledged", acked, "stage__campaign_id", "recipient_id", "recipient__"))
-    if tracked["invited"]:
-        parts.append(("invited", invitations, "briefing__campaign_id", "user_id", "user__"))
-        briefed = invitations.filter(attended_at__isnull=False)
-        parts.append(("briefed", briefed, "briefing__campaign_id", "user_id", "user__"))
-    if tracked["read"]:
-        reads = ExplainerRead.objects.filter(explainer__campaign_id__in=ids, user__is_active=True)
-        parts.append(("read", reads, "explainer__campaign_id", "user_id", "user__"))
-    queries = []
-    for signal, rows, campaign, person, prefix in parts:
-        flags = Audience.flags(audiences, prefix)
-        anyone = reduce(or_, (a.member_filter(prefix) for a in audiences))
-        queries.append(
-            rows.filter(anyone)
-            .annotate(
-                of_campaign=F(campaign) if campaign else Value(None, output_field=IntegerField()),
-                signal=Value(signal, output_field=CharField()),
-                **flags,
-            )
-            .values("of_campaign", "signal", *flags)
-            .annotate(people=Count(person, distinct=True))
-            .values_list("of_campaign", "signal", *flags, "people")
-            .order_by()
+        parts.append(
+            ("acknowledged", sent.filter(acknowledged_at__isnull=False), "stage__campaign_id", "recipient_id")
         )
+    if tracked["invited"]:
+        parts.append(("invited", invitations, "briefing__campaign_id", "user_id"))
+        briefed = invitations.filter(attended_at__isnull=False)
+        parts.append(("briefed", briefed, "briefing__campaign_id", "user_id"))
+    if tracked["read"]:
+        reads = ExplainerRead.objects.filter(explainer__campaign_id__in=ids)
+        parts.append(("read", reads, "explainer__campaign_id", "user_id"))
+    columns = ", ".join(f"m.{name}" for name in flags)
+    group_by = ", ".join(str(n) for n in range(1, len(flags) + 3))
+    sql = (
+        f"SELECT CAST(NULL AS BIGINT), 'size', {columns}, COUNT(*) FROM ({members_sql}) m GROUP BY {group_by}"
+    )
+    params = list(members_params)
+    if parts:
+        signals = [
+            rows.annotate(
+                of_campaign=F(campaign), signal=Value(signal, output_field=CharField()), person=F(person)
+            )
+            .values("of_campaign", "signal", "person")
+            .order_by()
+            for signal, rows, campaign, person in parts
+        ]
+        signals_sql, signals_params = signals[0].union(*signals[1:]).query.sql_with_params()
+        sql += (
+            f" UNION ALL SELECT s.of_campaign, s.signal, {columns}, COUNT(*) FROM ({signals_sql}) s"
+            f" INNER JOIN ({members_sql}) m ON m.person = s.person GROUP BY {group_by}"
+        )
+        params += [*signals_params, *members_params]
     counts: dict[tuple[int | None, str, int], int] = defaultdict(int)
-    for campaign_id, signal, *member, people in queries[0].union(*queries[1:], all=True):
-        for audience, is_in in zip(audiences, member, strict=True):
-            if is_in:
-                counts[(campaign_id, signal, audience.pk)] += people
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for campaign_id, signal, *member, people in cursor.fetchall():
+            for audience, is_in in zip(audiences, member, strict=True):
+                if is_in:
+                    counts[(campaign_id, signal, audience.pk)] += people
     return counts
 
 
