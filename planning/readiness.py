@@ -349,13 +349,21 @@ def _signal_counts(
     return counts
 
 
+def _impacts_of(campaigns: list[Campaign]) -> list[Impact]:
+    """The campaigns' impacts with their audiences: the ones already prefetched (the campaign page
+    loads them with the campaign), else one query."""
+    if all("impacts" in getattr(c, "_prefetched_objects_cache", {}) for c in campaigns):
+        return [i for c in campaigns for i in c.impacts.all()]
+    return list(Impact.objects.filter(campaign_id__in=[c.pk for c in campaigns]).select_related("audience"))
+
+
 def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> list[CampaignReadiness]:
     """Readiness of each campaign, in a fixed number of queries."""
     now = now or timezone.now()
     if not campaigns:
         return []
     ids = [c.pk for c in campaigns]
-    impacts = list(Impact.objects.filter(campaign_id__in=ids).select_related("audience"))
+    impacts = _impacts_of(campaigns)
     audiences = {i.audience_id: i.audience for i in impacts}
     # One query for which signals each campaign tracks, and its targets (LEFT JOIN, defaults if none).
     live_stages = RolloutStage.objects.filter(campaign=OuterRef("pk")).exclude(
