@@ -136,7 +136,7 @@ class Audience(models.Model):
     def split_values(raw: str) -> list[str]:
         return [v.strip() for v in raw.split(",") if v.strip()]
 
-    def member_filter(self, prefix: str = "") -> Q:
+    def member_filter(self) -> Q:
         """The one membership rule, as a filter on users (SQL, so every page agrees).
 
         A rule audience holds people whose profile matches one alternative of every non-blank rule
@@ -144,21 +144,17 @@ class Audience(models.Model):
         Values compare case-insensitively, by Unicode lower case on both sides ("CAFÉ CRÈME" is
         "Café Crème", "ZÜRICH" is "Zürich"); accents count ("Cafe" is not "Café"). A list audience
         holds its listed members (an EXISTS, so combining audiences never duplicates a person).
-        `prefix` roots the rule at a relation to the user ("recipient__" on deliveries), so a table
-        of signals can be counted per audience without reading its people.
         """
         if self.kind == self.Kind.LIST:
-            listed = Audience.members.through.objects.filter(
-                audience_id=self.pk, user_id=OuterRef(f"{prefix}pk")
-            )
+            listed = Audience.members.through.objects.filter(audience_id=self.pk, user_id=OuterRef("pk"))
             return Q(Exists(listed))
         conditions = [
-            Q(In(Folded(f"{prefix}profile__{field}"), [Folded(Value(v)) for v in values]))
+            Q(In(Folded(f"profile__{field}"), [Folded(Value(v)) for v in values]))
             for field in self.RULE_FIELDS
             if (values := self.split_values(getattr(self, field)))
         ]
         if not conditions:
-            return Q(**{f"{prefix}pk__isnull": True})  # a user's pk is never null: nobody
+            return Q(pk__isnull=True)  # a user's pk is never null: nobody
         return reduce(and_, conditions)
 
     def users(self):
@@ -171,10 +167,9 @@ class Audience(models.Model):
         return self.users().count()
 
     @classmethod
-    def flags(cls, audiences, prefix: str = "") -> dict[str, ExpressionWrapper]:
-        """{"in_<pk>": "is this user in the audience"} annotations for a user queryset (or, with
-        `prefix`, for a queryset related to users: see member_filter)."""
-        return {f"in_{a.pk}": ExpressionWrapper(a.member_filter(prefix), BooleanField()) for a in audiences}
+    def flags(cls, audiences) -> dict[str, ExpressionWrapper]:
+        """{"in_<pk>": "is this user in the audience"} annotations for a user queryset."""
+        return {f"in_{a.pk}": ExpressionWrapper(a.member_filter(), BooleanField()) for a in audiences}
 
     @classmethod
     def ids_by_user(cls, users, audiences=None) -> dict[int, set[int]]:
