@@ -10,13 +10,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from django.db.models import Exists
 from django.utils import timezone
 
 from briefings.models import Briefing
 from campaigns.models import Campaign
 from campaigns.warnings import Conflict, ConflictItem
-from core.aggregates import parse_ids
+from core.aggregates import IdList, parse_ids
 from people.models import Audience
 from planning.entries import STAGE_LABELS, Entries, Entry, Viewer, collect, show
 from planning.load import LoadIndex, local_midnight, week_start, weekly_cap
@@ -154,34 +153,26 @@ def campaign_warnings(campaign: Campaign, viewer: Viewer, tz: tzinfo) -> list[Pa
     """Open warnings for a campaign's unsent stages and upcoming briefings (for its page).
 
     Over-cap weeks are reported once per audience and week, naming this campaign's sends in it.
+    Nothing planned: two queries.
     """
     now = viewer.now
-    unsent = RolloutStage.objects.filter(
-        campaign=campaign, state__in=[RolloutStage.State.PLANNED, RolloutStage.State.HELD], send_at__gte=now
-    )
-    upcoming = Briefing.objects.filter(campaign=campaign, starts_at__gte=now).exclude(
-        status=Briefing.Status.CANCELLED
-    )
-    # One query answers "anything planned?"; most campaign pages then need nothing more.
-    flags = (
-        Campaign.objects.filter(pk=campaign.pk)
-        .annotate(has_stages=Exists(unsent), has_briefings=Exists(upcoming))
-        .values("has_stages", "has_briefings")
-        .first()
-    )
-    if not flags or not (flags["has_stages"] or flags["has_briefings"]):
-        return []
+    # Two queries answer "anything planned?" and fetch it, with each send's audience ids.
     stages = list(
         campaign.stages.filter(
             state__in=[RolloutStage.State.PLANNED, RolloutStage.State.HELD], send_at__gte=now
         ).with_target_audience_ids()
     )
-    stage_targets = {s.pk: parse_ids(s.target_audience_ids) for s in stages}
-    audiences = Audience.objects.in_bulk({a for ids in stage_targets.values() for a in ids})
     briefings = list(
         Briefing.objects.filter(campaign=campaign, starts_at__gte=now)
         .exclude(status=Briefing.Status.CANCELLED)
-        .prefetch_related("audiences")
+        .annotate(audience_ids=IdList("audiences__id"))
+    )
+    if not stages and not briefings:
+        return []
+    stage_targets = {s.pk: parse_ids(s.target_audience_ids) for s in stages}
+    briefing_targets = {b.pk: parse_ids(b.audience_ids) for b in briefings}
+    audiences = Audience.objects.in_bulk(
+        {a for ids in [*stage_targets.values(), *briefing_targets.values()] for a in ids}
     )
     planned = [
         (
@@ -194,7 +185,14 @@ def campaign_warnings(campaign: Campaign, viewer: Viewer, tz: tzinfo) -> list[Pa
         for s in stages
     ]
     planned += [
-        ("briefing", b.pk, b.starts_at, f"Briefing “{b.title}”", b.audiences.all()) for b in briefings
+        (
+            "briefing",
+            b.pk,
+            b.starts_at,
+            f"Briefing “{b.title}”",
+            sorted((audiences[a] for a in briefing_targets[b.pk]), key=lambda a: a.name),  # Audience order
+        )
+        for b in briefings
     ]
     if not planned:
         return []

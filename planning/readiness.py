@@ -20,7 +20,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db import connection
+from django.db.models import CharField, Exists, F, Min, OuterRef, Value
 from django.utils import timezone
 
 from briefings.models import Briefing, Invitation
@@ -142,21 +143,6 @@ class CampaignReadiness:
 
 
 SIGNAL_LABELS = ("Warned", "Invited", "Briefed", "Read", "Acknowledged")
-
-
-def _pairs(rows) -> dict[int, set[int]]:
-    found: dict[int, set[int]] = defaultdict(set)
-    for campaign_id, user_id in rows:
-        found[campaign_id].add(user_id)
-    return found
-
-
-def _measure(
-    source: dict[int, set[int]], campaign_id: int, people: set[int], tracked: bool, why: str
-) -> Measure:
-    if not tracked:
-        return Measure(None, len(people), why)
-    return Measure(len(source.get(campaign_id, set()) & people), len(people))
 
 
 def _judge_warned(
@@ -287,15 +273,98 @@ def _plans(ids: list[int]) -> dict[tuple[int, int], Plan]:
     return plans
 
 
+def _signal_counts(
+    ids: list[int], audiences: list[Audience], tracked: dict[str, set[int]]
+) -> dict[tuple[int | None, str, int], int]:
+    """{(campaign id, signal, audience id): people} and {(None, "size", audience id): people}, counted
+    in the database in one query however many people there are.
+
+    The active people with one flag per audience (the audiences' one SQL rule, Audience.flags) are
+    written once as a subquery; the signals are one UNION (distinct (campaign, signal, person)
+    rows) of each signal's table read by campaign; the outer query joins the two and counts per
+    campaign, signal and set of memberships, and counts the audiences' sizes from the first alone.
+    A signal no campaign here tracks is left out.
+    """
+    from django.contrib.auth import get_user_model
+
+    if not audiences:
+        return {}
+    flags = Audience.flags(audiences)
+    members_sql, members_params = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .annotate(person=F("pk"), **flags)
+        .values("person", *flags)
+        .order_by()
+        .query.sql_with_params()
+    )
+    sent = Delivery.objects.filter(stage__campaign_id__in=ids, status=Delivery.Status.SENT)
+    invitations = Invitation.objects.filter(briefing__campaign_id__in=ids).exclude(
+        briefing__status=Briefing.Status.CANCELLED
+    )
+    # (signal, rows, campaign column, person column)
+    parts = []
+    if tracked["warned"]:
+        warned = sent.filter(stage__kind=RolloutStage.Kind.EARLY_WARNING)
+        parts.append(("warned", warned, "stage__campaign_id", "recipient_id"))
+    if tracked["acknowledged"]:
+        parts.append(
+            ("acknowledged", sent.filter(acknowledged_at__isnull=False), "stage__campaign_id", "recipient_id")
+        )
+    if tracked["invited"]:
+        parts.append(("invited", invitations, "briefing__campaign_id", "user_id"))
+        briefed = invitations.filter(attended_at__isnull=False)
+        parts.append(("briefed", briefed, "briefing__campaign_id", "user_id"))
+    if tracked["read"]:
+        reads = ExplainerRead.objects.filter(explainer__campaign_id__in=ids)
+        parts.append(("read", reads, "explainer__campaign_id", "user_id"))
+    columns = ", ".join(f"m.{name}" for name in flags)
+    group_by = ", ".join(str(n) for n in range(1, len(flags) + 3))
+    sql = (
+        f"SELECT CAST(NULL AS BIGINT), 'size', {columns}, COUNT(*) FROM ({members_sql}) m GROUP BY {group_by}"
+    )
+    params = list(members_params)
+    if parts:
+        signals = [
+            rows.annotate(
+                of_campaign=F(campaign), signal=Value(signal, output_field=CharField()), person=F(person)
+            )
+            .values("of_campaign", "signal", "person")
+            .order_by()
+            for signal, rows, campaign, person in parts
+        ]
+        signals_sql, signals_params = signals[0].union(*signals[1:]).query.sql_with_params()
+        sql += (
+            f" UNION ALL SELECT s.of_campaign, s.signal, {columns}, COUNT(*) FROM ({signals_sql}) s"
+            f" INNER JOIN ({members_sql}) m ON m.person = s.person GROUP BY {group_by}"
+        )
+        params += [*signals_params, *members_params]
+    counts: dict[tuple[int | None, str, int], int] = defaultdict(int)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for campaign_id, signal, *member, people in cursor.fetchall():
+            for audience, is_in in zip(audiences, member, strict=True):
+                if is_in:
+                    counts[(campaign_id, signal, audience.pk)] += people
+    return counts
+
+
+def _impacts_of(campaigns: list[Campaign]) -> list[Impact]:
+    """The campaigns' impacts with their audiences: the ones already prefetched (the campaign page
+    loads them with the campaign), else one query."""
+    if all("impacts" in getattr(c, "_prefetched_objects_cache", {}) for c in campaigns):
+        return [i for c in campaigns for i in c.impacts.all()]
+    return list(Impact.objects.filter(campaign_id__in=[c.pk for c in campaigns]).select_related("audience"))
+
+
 def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> list[CampaignReadiness]:
     """Readiness of each campaign, in a fixed number of queries."""
     now = now or timezone.now()
     if not campaigns:
         return []
     ids = [c.pk for c in campaigns]
-    impacts = list(Impact.objects.filter(campaign_id__in=ids).select_related("audience"))
+    impacts = _impacts_of(campaigns)
     audiences = {i.audience_id: i.audience for i in impacts}
-    members = Audience.member_ids(audiences.values())
     # One query for which signals each campaign tracks, and its targets (LEFT JOIN, defaults if none).
     live_stages = RolloutStage.objects.filter(campaign=OuterRef("pk")).exclude(
         state=RolloutStage.State.CANCELLED
@@ -343,33 +412,16 @@ def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> lis
                 red_within_days=row["readiness_threshold__red_within_days"],
             )
 
-    warned: dict[int, set[int]] = defaultdict(set)
-    acknowledged: dict[int, set[int]] = defaultdict(set)
-    # Skip the tables whose signal no campaign here tracks (fixed count for a given kind of data).
-    deliveries = Delivery.objects if (has_warning or asks_ack) else Delivery.objects.none()
-    for campaign_id, user_id, kind, acknowledged_at in (
-        deliveries.filter(stage__campaign_id__in=ids, status=Delivery.Status.SENT)
-        .filter(Q(stage__kind=RolloutStage.Kind.EARLY_WARNING) | Q(acknowledged_at__isnull=False))
-        .values_list("stage__campaign_id", "recipient_id", "stage__kind", "acknowledged_at")
-    ):
-        if kind == RolloutStage.Kind.EARLY_WARNING:
-            warned[campaign_id].add(user_id)
-        if acknowledged_at is not None:
-            acknowledged[campaign_id].add(user_id)
-    invited: dict[int, set[int]] = defaultdict(set)
-    briefed: dict[int, set[int]] = defaultdict(set)
-    invitations = Invitation.objects if has_briefing else Invitation.objects.none()
-    for campaign_id, user_id, attended_at in (
-        invitations.filter(briefing__campaign_id__in=ids)
-        .exclude(briefing__status=Briefing.Status.CANCELLED)
-        .values_list("briefing__campaign_id", "user_id", "attended_at")
-    ):
-        invited[campaign_id].add(user_id)
-        if attended_at is not None:
-            briefed[campaign_id].add(user_id)
-    reads = ExplainerRead.objects if has_explainer else ExplainerRead.objects.none()
-    read = _pairs(
-        reads.filter(explainer__campaign_id__in=ids).values_list("explainer__campaign_id", "user_id")
+    counts = _signal_counts(
+        ids,
+        list(audiences.values()),
+        {
+            "warned": has_warning,
+            "acknowledged": asks_ack,
+            "invited": has_briefing,
+            "briefed": has_briefing,
+            "read": has_explainer,
+        },
     )
 
     plans = _plans(ids)
@@ -384,18 +436,22 @@ def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> lis
         t = targets.get(c.pk) or ReadinessThreshold(campaign=c)
         rows = []
         for impact in sorted(by_campaign[c.pk], key=lambda i: (level_order.get(i.level, 9), i.audience.name)):
-            people = members.get(impact.audience_id, set())
-            size = len(people)
+            size = counts.get((None, "size", impact.audience_id), 0)
+
+            def measure(signal: str, tracked: set[int], why: str, c=c, size=size, impact=impact) -> Measure:
+                if c.pk not in tracked:
+                    return Measure(None, size, why)
+                return Measure(counts.get((c.pk, signal, impact.audience_id), 0), size)
 
             row = AudienceReadiness(
                 impact.audience,
                 impact.level,
                 size,
-                warned=_measure(warned, c.pk, people, c.pk in has_warning, "no early-warning stage"),
-                invited=_measure(invited, c.pk, people, c.pk in has_briefing, "no briefing"),
-                briefed=_measure(briefed, c.pk, people, c.pk in has_briefing, "no briefing"),
-                read=_measure(read, c.pk, people, c.pk in has_explainer, "no explainer"),
-                acknowledged=_measure(acknowledged, c.pk, people, c.pk in asks_ack, "no stage asks for it"),
+                warned=measure("warned", has_warning, "no early-warning stage"),
+                invited=measure("invited", has_briefing, "no briefing"),
+                briefed=measure("briefed", has_briefing, "no briefing"),
+                read=measure("read", has_explainer, "no explainer"),
+                acknowledged=measure("acknowledged", asks_ack, "no stage asks for it"),
             )
             row.rag, row.findings, row.notes = _judge(row, plans[(c.pk, impact.audience_id)], c, t, now)
             rows.append(row)

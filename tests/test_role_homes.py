@@ -51,11 +51,11 @@ def _lots_of(n, marketing, sales, support, employee, presenter):
 
 
 # What each home fetches after the layout (session, user, profile, menu and its badges). Readiness
-# (planning.readiness_for) is 7 here: impacts, members, flags, warnings planned, sessions,
-# deliveries, invitations (no explainer exists, so reads are skipped).
+# (planning.readiness_for) is 5 here: impacts, flags, warnings planned, sessions, and every count
+# (audience sizes and each signal per audience, one UNION ALL of GROUP BYs).
 PANEL_QUERIES = {
-    "ic": 1 + 1 + 7 + 3,  # review queue; next go-lives + readiness; load (counted in SQL, caps, audiences)
-    "marketing": 1 + 7,  # my campaigns + readiness
+    "ic": 1 + 1 + 5 + 3,  # review queue; next go-lives + readiness; load (counted in SQL, caps, audiences)
+    "marketing": 1 + 5,  # my campaigns + readiness
     "presenter": 3 + 2 + 3 + 2,  # sessions; inbox; my briefings; explainers
     "employee": 2 + 3 + 3,  # inbox; my briefings and feedback waiting; explainers (audiences, campaigns)
 }

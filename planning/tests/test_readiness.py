@@ -315,5 +315,44 @@ def test_the_readiness_page_takes_a_fixed_number_of_queries(
         _brief(c, [employee], [employee], [sales])
     client = client_for(ic)
     client.get(reverse("readiness"))
-    with django_assert_num_queries(layout_queries(ic) + 9):  # the layout counts menu badges
+    with django_assert_num_queries(layout_queries(ic) + 7):  # the layout counts menu badges
         client.get(reverse("readiness"))
+
+
+def _largest_result(run) -> int:
+    """The most rows any one query returned while `run()` ran (PostgreSQL reports it per SELECT)."""
+    from django.db import connection
+
+    largest = 0
+
+    def count_rows(execute, sql, params, many, context):
+        nonlocal largest
+        result = execute(sql, params, many, context)
+        largest = max(largest, context["cursor"].rowcount)
+        return result
+
+    with connection.execute_wrapper(count_rows):
+        run()
+    return largest
+
+
+def test_readiness_counts_people_in_the_database_not_row_by_row(campaign, sales, marketing):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite does not report how many rows a SELECT returned")
+    from django.contrib.auth.models import User
+
+    from people.models import EmployeeProfile
+
+    people = User.objects.bulk_create([User(username=f"sales{n}") for n in range(60)])
+    EmployeeProfile.objects.bulk_create(
+        [EmployeeProfile(user=u, department="Sales", time_zone="Europe/London") for u in people]
+    )
+    _warn(campaign, people, [sales])
+    _brief(campaign, people, people[:30], [sales])
+    rows = []
+    largest = _largest_result(lambda: rows.extend(readiness_for([campaign])[0].rows))
+    (row,) = rows
+    assert (row.size, row.warned.done, row.invited.done, row.briefed.done) == (60, 60, 60, 30)
+    assert largest < 10  # a group of counts per signal, never a row per person
