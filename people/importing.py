@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -95,8 +95,18 @@ class _Row:
         return self.values["manager_email"]
 
 
-def import_employees(lines: Iterable[str], *, batch_size: int = BATCH_SIZE) -> ImportReport:
-    """Import CSV text (an open text file or a list of lines, header first)."""
+Progress = Callable[[int, int, "ImportReport"], None]  # (rows done, rows in the file, report so far)
+
+
+def import_employees(
+    lines: Iterable[str], *, batch_size: int = BATCH_SIZE, progress: Progress | None = None
+) -> ImportReport:
+    """Import CSV text (an open text file or a list of lines, header first).
+
+    Each batch is saved in its own transaction, and `progress` (if given) is called inside it, after
+    the batch is saved: what it records commits with the rows it counts. A run stopped half-way
+    leaves whole batches; running the same file again completes it (the import is idempotent).
+    """
     report = ImportReport()
     read_again = _rereadable(lines)
     reader = _reader(read_again())
@@ -105,12 +115,21 @@ def import_employees(lines: Iterable[str], *, batch_size: int = BATCH_SIZE) -> I
         report.errors.append(RowError(1, f"missing column(s): {', '.join(missing)}"))
         return report
 
-    good = _validate(_rows(reader), report)
+    good, total = _validate(_rows(reader), report)
     manager_ids = _resolve_managers(good, report, batch_size)
-    with transaction.atomic():
-        _save(_rows(_reader(read_again())), good, manager_ids, report, batch_size)
+    if progress is not None:
+        progress(0, total, report)
+    _save(_rows(_reader(read_again())), good, manager_ids, report, batch_size, _counted(progress, total))
     report.errors.sort(key=lambda e: e.line)
     return report
+
+
+def _counted(progress: Progress | None, total: int) -> Callable[[int, ImportReport], None]:
+    def report_progress(done: int, report: ImportReport) -> None:
+        if progress is not None:
+            progress(done, total, report)
+
+    return report_progress
 
 
 def _rereadable(lines: Iterable[str]):
@@ -146,11 +165,14 @@ def _rows(reader: csv.DictReader) -> Iterator[_Row]:
         yield _Row(reader.line_num, values)  # the row's (last) physical line; the header is line 1
 
 
-def _validate(rows: Iterable[_Row], report: ImportReport) -> dict[str, tuple[int, str]]:
-    """First pass: check every row in memory; the good rows' (line, manager email) by email."""
+def _validate(rows: Iterable[_Row], report: ImportReport) -> tuple[dict[str, tuple[int, str]], int]:
+    """First pass: check every row in memory; the good rows' (line, manager email) by email, and
+    how many rows the file holds."""
     zones = time_zone_names()  # read once for the whole file
     good: dict[str, tuple[int, str]] = {}
+    total = 0
     for row in rows:
+        total += 1
         problem = _row_problem(row.values, zones)
         if not problem and row.email in good:
             problem = f"duplicate email {row.email} (first on line {good[row.email][0]})"
@@ -158,7 +180,7 @@ def _validate(rows: Iterable[_Row], report: ImportReport) -> dict[str, tuple[int
             report.errors.append(RowError(row.line, problem))
             continue
         good[row.email] = (row.line, row.manager_email)
-    return good
+    return good, total
 
 
 def _row_problem(values: dict[str, str], zones: frozenset[str]) -> str:
@@ -240,31 +262,39 @@ def _save(
     manager_ids: dict[str, int],
     report: ImportReport,
     batch_size: int,
+    progress: Callable[[int, ImportReport], None],
 ) -> None:
-    """Second pass: save the good rows batch by batch, then the managers that came later in the file."""
+    """Second pass: save the good rows batch by batch (a transaction each, with the progress made),
+    then the managers that came later in the file."""
     saving = _Saving(
         employee_group_id=Group.objects.get(name=roles.EMPLOYEE).pk,
         manager_ids=dict(manager_ids),
         managers={m for _, m in good.values() if m},
     )
     batch: list[_Row] = []
+    seen = 0
     for row in rows:
+        seen += 1
         if good.get(row.email, (0,))[0] != row.line:
             continue  # a bad row, already reported
         batch.append(row)
         if len(batch) >= batch_size:
-            _save_batch(batch, saving, report)
+            with transaction.atomic():
+                _save_batch(batch, saving, report)
+                progress(seen, report)
             batch = []
-    if batch:
-        _save_batch(batch, saving, report)
-    for start in range(0, len(saving.late), batch_size):
-        EmployeeProfile.objects.bulk_update(
-            [
-                EmployeeProfile(pk=pk, manager_id=saving.manager_ids[manager])
-                for pk, manager in saving.late[start : start + batch_size]
-            ],
-            ["manager"],
-        )
+    with transaction.atomic():
+        if batch:
+            _save_batch(batch, saving, report)
+        for start in range(0, len(saving.late), batch_size):
+            EmployeeProfile.objects.bulk_update(
+                [
+                    EmployeeProfile(pk=pk, manager_id=saving.manager_ids[manager])
+                    for pk, manager in saving.late[start : start + batch_size]
+                ],
+                ["manager"],
+            )
+        progress(seen, report)
 
 
 def _save_batch(rows: list[_Row], saving: _Saving, report: ImportReport) -> None:

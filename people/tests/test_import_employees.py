@@ -234,7 +234,8 @@ def test_errors_keep_their_line_numbers_across_batches(tmp_path):
 # users and profiles (when any changed).
 # Before the batches: the Employee group; the managers already in the database (one query per batch
 # of distinct managers). After them: one UPDATE per batch of people whose manager came later.
-# The saving runs in one transaction: a savepoint and its release inside the test's transaction.
+# Each batch is saved in its own transaction (the last one with the managers that came later): a
+# savepoint and its release inside the test's transaction.
 TRANSACTION = 2
 BATCH = 5  # find the existing accounts (two queries); insert users, memberships, profiles
 NEW_PEOPLE_QUERIES = 1 + TRANSACTION + 1 + BATCH  # managers, the transaction, the group, one batch
@@ -270,7 +271,7 @@ def test_each_batch_adds_the_same_fixed_number_of_queries(tmp_path, django_asser
     path = write_csv(tmp_path, *numbered_rows(10), GOOD[0], GOOD[1])  # 12 rows: 3 batches of 5
     with (
         open(path, encoding="utf-8-sig", newline="") as f,
-        django_assert_num_queries(NEW_MANAGERS + TRANSACTION + 1 + 3 * BATCH),
+        django_assert_num_queries(NEW_MANAGERS + 1 + 3 * (TRANSACTION + BATCH)),
     ):
         report = import_employees(f, batch_size=5)
     assert report.created == 12
@@ -283,7 +284,7 @@ def test_a_manager_later_in_the_file_costs_one_update_per_batch_of_such_rows(
     path = write_csv(tmp_path, *rows, GOOD[0])  # 3 batches (5, 5, 1); 10 people wait for Lena: 2 updates
     with (
         open(path, encoding="utf-8-sig", newline="") as f,
-        django_assert_num_queries(NEW_MANAGERS + TRANSACTION + 1 + 3 * BATCH + 2),
+        django_assert_num_queries(NEW_MANAGERS + 1 + 3 * (TRANSACTION + BATCH) + 2),
     ):
         report = import_employees(f, batch_size=5)
     assert report.created == 11
