@@ -231,10 +231,10 @@ def test_errors_keep_their_line_numbers_across_batches(tmp_path):
 
 # An import costs a fixed number of statements, plus a fixed number per batch whatever it holds.
 # Fixed: create the scratch tables (temporary; leftovers dropped first) and drop them at the end;
-# keep the good rows (one INSERT per 500), find duplicates, find unknown managers; the Employee
+# keep the good rows (one INSERT per 500), ANALYZE them, find duplicates and unknown managers; the Employee
 # group; the last (empty) page of people waiting for a manager further down the file.
 SCRATCH = 3 + 4 + 3
-FIXED = SCRATCH + 3 + 1 + 1
+FIXED = SCRATCH + 4 + 1 + 1
 NO_MANAGERS = 1  # the first page of distinct managers is empty
 EXISTING_MANAGER = 4  # a page of managers: found by username, recorded; the next page is empty
 NEW_MANAGER = 4  # a page: looked for by username, then by email (not found); the next page is empty
