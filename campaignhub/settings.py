@@ -428,6 +428,12 @@ if MEDIA_ACCEL_REDIRECT_PREFIX and not (
         f"MEDIA_ACCEL_REDIRECT_PREFIX must start and end with '/', not {MEDIA_ACCEL_REDIRECT_PREFIX!r}."
     )
 MEDIA_X_SENDFILE = _bool("MEDIA_X_SENDFILE", default=False)
+# Employee CSV uploads (people.ImportJob): the largest file the web accepts, and how long a running
+# import may go without saving a batch before its page calls it failed and offers "Run again".
+IMPORT_MAX_UPLOAD_MB = _int("IMPORT_MAX_UPLOAD_MB", default=50)
+IMPORT_STALE_SECONDS = _int("IMPORT_STALE_SECONDS", default=180)
+if IMPORT_MAX_UPLOAD_MB < 1 or IMPORT_STALE_SECONDS < 30:
+    raise ImproperlyConfigured("IMPORT_MAX_UPLOAD_MB must be >= 1 and IMPORT_STALE_SECONDS >= 30.")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from people.importing import COLUMNS
 from people.models import Audience
 
 RULE_EXAMPLES = {
@@ -129,14 +135,33 @@ class EmployeeImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
-    MAX_BYTES = 5 * 1024 * 1024
+    @staticmethod
+    def max_mb() -> int:
+        return settings.IMPORT_MAX_UPLOAD_MB
 
     def clean_file(self):
+        """Refuse what cannot be imported before queueing it: too large, not UTF-8, a wrong header.
+
+        Reads the upload in chunks (it may be on disk), so checking a large file holds little of it."""
         upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise ValidationError("The file is larger than 5 MB; split it or use manage.py import_employees.")
+        if upload.size > self.max_mb() * 1024 * 1024:
+            raise ValidationError(
+                f"The file is larger than {self.max_mb()} MB; split it, or ask an administrator to run "
+                "manage.py import_employees."
+            )
+        decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        head = ""
         try:
-            self.text = upload.read().decode("utf-8-sig")
+            for chunk in upload.chunks():
+                text = decoder.decode(chunk)
+                if "\n" not in head:
+                    head += text[:4096]
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
             raise ValidationError("The file is not UTF-8 text; save it as “CSV UTF-8”.") from exc
+        header = next(csv.reader(io.StringIO(head)), [])
+        missing = [c for c in COLUMNS if c not in {name.strip().lower() for name in header}]
+        if missing:
+            raise ValidationError(f"The first line must name the columns; missing: {', '.join(missing)}.")
+        upload.seek(0)
         return upload

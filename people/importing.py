@@ -4,26 +4,28 @@ Used by `manage.py import_employees`, the IC upload page and the demo seed. Good
 even when others fail; a manager may appear later in the same file. Importing the same file twice
 changes nothing the second time.
 
-A bulk operation that streams: the first pass reads the file and validates every row in memory,
-keeping only each good row's email and manager (so duplicates and managers can be checked); the
-second pass reads it again and saves BATCH_SIZE rows at a time in a fixed number of statements per
-batch (find the existing accounts, insert the new users, their group memberships and profiles,
-update what changed), so neither time per row nor memory grows with the file. A manager created
-later in the file is filled in at the end, in one UPDATE per batch of such rows.
+A bulk operation that streams, in memory that does not grow with the file: the first pass reads the
+file and checks each row on its own, writing each good row's line, email and manager to a temporary
+table of this connection (`_Scratch`); duplicates and unknown managers are then found in SQL. The
+second pass reads the file again and saves BATCH_SIZE rows at a time in a fixed number of statements
+per batch (which of its lines are good, their managers' ids, the existing accounts; insert the new
+users, their group memberships and profiles; update what changed). A manager further down the file
+is filled in at the end from another temporary table, in one UPDATE per batch of such rows. Python
+holds one batch of rows at a time, and the errors.
 """
 
 from __future__ import annotations
 
 import csv
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 
@@ -95,8 +97,18 @@ class _Row:
         return self.values["manager_email"]
 
 
-def import_employees(lines: Iterable[str], *, batch_size: int = BATCH_SIZE) -> ImportReport:
-    """Import CSV text (an open text file or a list of lines, header first)."""
+Progress = Callable[[int, int, "ImportReport"], None]  # (rows done, rows in the file, report so far)
+
+
+def import_employees(
+    lines: Iterable[str], *, batch_size: int = BATCH_SIZE, progress: Progress | None = None
+) -> ImportReport:
+    """Import CSV text (an open text file or a list of lines, header first).
+
+    Each batch is saved in its own transaction, and `progress` (if given) is called inside it, after
+    the batch is saved: what it records commits with the rows it counts. A run stopped half-way
+    leaves whole batches; running the same file again completes it (the import is idempotent).
+    """
     report = ImportReport()
     read_again = _rereadable(lines)
     reader = _reader(read_again())
@@ -105,12 +117,24 @@ def import_employees(lines: Iterable[str], *, batch_size: int = BATCH_SIZE) -> I
         report.errors.append(RowError(1, f"missing column(s): {', '.join(missing)}"))
         return report
 
-    good = _validate(_rows(reader), report)
-    manager_ids = _resolve_managers(good, report, batch_size)
-    with transaction.atomic():
-        _save(_rows(_reader(read_again())), good, manager_ids, report, batch_size)
+    scratch = _Scratch()
+    total = _validate(_rows(reader), scratch, report, batch_size)
+    _find_duplicates(scratch, report)
+    _resolve_managers(scratch, report, batch_size)
+    if progress is not None:
+        progress(0, total, report)
+    _save(_rows(_reader(read_again())), scratch, report, batch_size, _counted(progress, total))
+    scratch.drop()
     report.errors.sort(key=lambda e: e.line)
     return report
+
+
+def _counted(progress: Progress | None, total: int) -> Callable[[int, ImportReport], None]:
+    def report_progress(done: int, report: ImportReport) -> None:
+        if progress is not None:
+            progress(done, total, report)
+
+    return report_progress
 
 
 def _rereadable(lines: Iterable[str]):
@@ -146,19 +170,111 @@ def _rows(reader: csv.DictReader) -> Iterator[_Row]:
         yield _Row(reader.line_num, values)  # the row's (last) physical line; the header is line 1
 
 
-def _validate(rows: Iterable[_Row], report: ImportReport) -> dict[str, tuple[int, str]]:
-    """First pass: check every row in memory; the good rows' (line, manager email) by email."""
+class _Scratch:
+    """What the import must remember about every row, kept in the database rather than in memory.
+
+    Temporary tables of this connection (PostgreSQL and SQLite alike): `rows` holds each good row's
+    line, email and manager; `managers` the managers who had an account before the import (by email);
+    `late` the profiles whose manager is further down the file. Other connections never see them, so
+    two imports at once do not meet; they are dropped at the end (or with the connection).
+    """
+
+    ROWS = "people_import_rows"
+    MANAGERS = "people_import_managers"
+    LATE = "people_import_late"
+
+    def __init__(self) -> None:
+        with connection.cursor() as cursor:
+            for table in (self.ROWS, self.MANAGERS, self.LATE):
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")  # left by an import that failed
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.ROWS} "
+                "(line integer PRIMARY KEY, email text NOT NULL, manager text NOT NULL)"
+            )
+            cursor.execute(f"CREATE INDEX {self.ROWS}_email ON {self.ROWS} (email)")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.MANAGERS} (email text PRIMARY KEY, user_id bigint NOT NULL)"
+            )
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.LATE} (profile_id bigint PRIMARY KEY, manager text NOT NULL)"
+            )
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            for table in (self.ROWS, self.MANAGERS, self.LATE):
+                cursor.execute(f"DROP TABLE {table}")
+
+    def insert(self, table: str, columns: str, values: list[tuple]) -> None:
+        if not values:
+            return
+        marks = ", ".join(["%s"] * len(values[0]))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([f"({marks})"] * len(values)),
+                [v for row in values for v in row],
+            )
+
+    def query(self, sql: str, params: Iterable = ()) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, list(params))
+            return cursor.fetchall()
+
+    def execute(self, sql: str, params: Iterable = ()) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, list(params))
+
+    def manager_ids(self, emails: set[str]) -> dict[str, int]:
+        """Managers' user ids by email: accounts from before the import, then ones it created (whose
+        username is the email). Two queries, however many managers."""
+        if not emails:
+            return {}
+        marks = ", ".join(["%s"] * len(emails))
+        found = dict(
+            self.query(f"SELECT email, user_id FROM {self.MANAGERS} WHERE email IN ({marks})", emails)
+        )
+        rest = emails - found.keys()
+        found.update(User.objects.filter(username__in=rest).values_list("username", "pk"))
+        return found
+
+
+INSERT_ROWS = 500  # rows per multi-row INSERT into the scratch tables (SQLite allows 32,766 values)
+
+
+def _validate(rows: Iterable[_Row], scratch: _Scratch, report: ImportReport, batch_size: int) -> int:
+    """First pass: check each row on its own; keep the good ones' keys in the scratch table. Returns
+    how many rows the file holds."""
     zones = time_zone_names()  # read once for the whole file
-    good: dict[str, tuple[int, str]] = {}
+    total = 0
+    good: list[tuple[int, str, str]] = []
     for row in rows:
+        total += 1
         problem = _row_problem(row.values, zones)
-        if not problem and row.email in good:
-            problem = f"duplicate email {row.email} (first on line {good[row.email][0]})"
         if problem:
             report.errors.append(RowError(row.line, problem))
             continue
-        good[row.email] = (row.line, row.manager_email)
-    return good
+        good.append((row.line, row.email, row.manager_email))
+        if len(good) >= INSERT_ROWS:
+            scratch.insert(scratch.ROWS, "line, email, manager", good)
+            good = []
+    scratch.insert(scratch.ROWS, "line, email, manager", good)
+    scratch.execute(f"ANALYZE {scratch.ROWS}")  # autovacuum never sees temporary tables: plan on real sizes
+    return total
+
+
+def _find_duplicates(scratch: _Scratch, report: ImportReport) -> None:
+    """A row repeating an email of an earlier good row is an error, named after the first line."""
+    rows = scratch.ROWS
+    duplicates = scratch.query(
+        f"SELECT r.line, r.email, MIN(f.line) FROM {rows} r JOIN {rows} f ON f.email = r.email AND f.line < r.line "
+        "GROUP BY r.line, r.email"
+    )
+    for line, email, first in duplicates:
+        report.errors.append(RowError(line, f"duplicate email {email} (first on line {first})"))
+    if duplicates:
+        scratch.execute(
+            f"DELETE FROM {rows} WHERE EXISTS "
+            f"(SELECT 1 FROM {rows} f WHERE f.email = {rows}.email AND f.line < {rows}.line)"
+        )
 
 
 def _row_problem(values: dict[str, str], zones: frozenset[str]) -> str:
@@ -205,70 +321,91 @@ def _existing_users(emails: set[str]) -> dict[str, User]:
     return found
 
 
-def _resolve_managers(
-    good: dict[str, tuple[int, str]], report: ImportReport, batch_size: int
-) -> dict[str, int]:
-    """Drop the rows whose manager is neither an existing user nor a good row of this file (and the
-    rows that named a dropped row as manager); return the ids of managers already in the database."""
-    managers = sorted({m for _, m in good.values() if m})
-    existing: dict[str, int] = {}
-    for start in range(0, len(managers), batch_size):
-        found = _existing_users(set(managers[start : start + batch_size]))
-        existing.update((email, user.pk) for email, user in found.items())
-    while True:
-        dropped = [e for e, (_, m) in good.items() if m and m not in good and m not in existing]
-        for email in dropped:
-            line, manager = good.pop(email)
+def _resolve_managers(scratch: _Scratch, report: ImportReport, batch_size: int) -> None:
+    """Record the managers who already have an account; drop the rows whose manager is neither such
+    an account nor a good row of this file (and the rows that named a dropped row as manager)."""
+    after = ""
+    while True:  # the distinct managers, a batch at a time in email order
+        managers = [
+            m
+            for (m,) in scratch.query(
+                f"SELECT DISTINCT manager FROM {scratch.ROWS} WHERE manager > %s ORDER BY manager LIMIT %s",
+                [after, batch_size],
+            )
+        ]
+        if not managers:
+            break
+        found = _existing_users(set(managers))
+        scratch.insert(scratch.MANAGERS, "email, user_id", [(e, u.pk) for e, u in found.items()])
+        after = managers[-1]
+    rows = scratch.ROWS
+    unknown = (
+        f"{rows}.manager <> '' AND NOT EXISTS (SELECT 1 FROM {rows} m WHERE m.email = {rows}.manager) "
+        f"AND NOT EXISTS (SELECT 1 FROM {scratch.MANAGERS} x WHERE x.email = {rows}.manager)"
+    )
+    while dropped := scratch.query(f"SELECT line, manager FROM {rows} WHERE {unknown}"):
+        for line, manager in dropped:
             report.errors.append(RowError(line, f"unknown manager {manager}"))
-        if not dropped:
-            return existing  # else a dropped row may have been someone else's manager: look again
-
-
-@dataclass
-class _Saving:
-    """What the second pass carries from batch to batch: a few ids, never the rows themselves."""
-
-    employee_group_id: int
-    manager_ids: dict[str, int]  # managers' user ids by email: existing ones, then the file's as saved
-    managers: set[str]
-    late: list[tuple[int, str]] = field(default_factory=list)  # (profile pk, manager saved later)
+        scratch.execute(f"DELETE FROM {rows} WHERE {unknown}")  # and look again: they may have managed others
 
 
 def _save(
     rows: Iterable[_Row],
-    good: dict[str, tuple[int, str]],
-    manager_ids: dict[str, int],
+    scratch: _Scratch,
     report: ImportReport,
     batch_size: int,
+    progress: Callable[[int, ImportReport], None],
 ) -> None:
-    """Second pass: save the good rows batch by batch, then the managers that came later in the file."""
-    saving = _Saving(
-        employee_group_id=Group.objects.get(name=roles.EMPLOYEE).pk,
-        manager_ids=dict(manager_ids),
-        managers={m for _, m in good.values() if m},
-    )
-    batch: list[_Row] = []
+    """Second pass: save the good rows batch by batch (a transaction each, with the progress made),
+    then the managers that came later in the file."""
+    employee_group_id = Group.objects.get(name=roles.EMPLOYEE).pk
+    window: list[_Row] = []
+    seen = 0
     for row in rows:
-        if good.get(row.email, (0,))[0] != row.line:
-            continue  # a bad row, already reported
-        batch.append(row)
-        if len(batch) >= batch_size:
-            _save_batch(batch, saving, report)
-            batch = []
-    if batch:
-        _save_batch(batch, saving, report)
-    for start in range(0, len(saving.late), batch_size):
-        EmployeeProfile.objects.bulk_update(
-            [
-                EmployeeProfile(pk=pk, manager_id=saving.manager_ids[manager])
-                for pk, manager in saving.late[start : start + batch_size]
-            ],
-            ["manager"],
+        seen += 1
+        window.append(row)
+        if len(window) >= batch_size:
+            with transaction.atomic():
+                _save_batch(_good_rows(window, scratch), scratch, employee_group_id, report)
+                progress(seen, report)
+            window = []
+    with transaction.atomic():
+        if window:
+            _save_batch(_good_rows(window, scratch), scratch, employee_group_id, report)
+        _link_late_managers(scratch, batch_size)
+        progress(seen, report)
+
+
+def _good_rows(window: list[_Row], scratch: _Scratch) -> list[_Row]:
+    """The rows of this stretch of the file that passed every check (one query)."""
+    good = {
+        line
+        for (line,) in scratch.query(
+            f"SELECT line FROM {scratch.ROWS} WHERE line >= %s AND line <= %s",
+            [window[0].line, window[-1].line],
         )
+    }
+    return [row for row in window if row.line in good]
 
 
-def _save_batch(rows: list[_Row], saving: _Saving, report: ImportReport) -> None:
+def _link_late_managers(scratch: _Scratch, batch_size: int) -> None:
+    """Everyone is saved now: give the people whose manager came further down the file their manager."""
+    after = 0
+    while late := scratch.query(
+        f"SELECT profile_id, manager FROM {scratch.LATE} WHERE profile_id > %s ORDER BY profile_id LIMIT %s",
+        [after, batch_size],
+    ):
+        ids = scratch.manager_ids({manager for _, manager in late})
+        EmployeeProfile.objects.bulk_update(
+            [EmployeeProfile(pk=pk, manager_id=ids[manager]) for pk, manager in late], ["manager"]
+        )
+        after = late[-1][0]
+
+
+def _save_batch(rows: list[_Row], scratch: _Scratch, employee_group_id: int, report: ImportReport) -> None:
     """One batch in a fixed number of statements, however many rows it holds."""
+    if not rows:
+        return
     users = _existing_users({r.email for r in rows})
     new_users: list[User] = []
     changed_users: list[User] = []
@@ -293,15 +430,16 @@ def _save_batch(rows: list[_Row], saving: _Saving, report: ImportReport) -> None
             changed_users.append(user)
     User.objects.bulk_create(new_users)
     User.groups.through.objects.bulk_create(
-        [User.groups.through(user_id=u.pk, group_id=saving.employee_group_id) for u in new_users]
+        [User.groups.through(user_id=u.pk, group_id=employee_group_id) for u in new_users]
     )
     if changed_users:
         User.objects.bulk_update(changed_users, ["email", *USER_FIELDS])
     created = {u.pk for u in new_users}
     changed = {u.pk for u in changed_users}
-    for row in rows:
-        if row.email in saving.managers:
-            saving.manager_ids[row.email] = users[row.email].pk
+    # Managers: in this batch, from before the import, or saved by an earlier batch; else later.
+    needed = {r.manager_email for r in rows if r.manager_email}
+    manager_ids = {m: users[m].pk for m in needed if m in users}
+    manager_ids.update(scratch.manager_ids(needed - manager_ids.keys()))
 
     new_profiles: list[EmployeeProfile] = []
     changed_profiles: list[EmployeeProfile] = []
@@ -309,7 +447,7 @@ def _save_batch(rows: list[_Row], saving: _Saving, report: ImportReport) -> None
     for row in rows:
         user = users[row.email]
         wanted = {f: row.values[f] for f in PROFILE_FIELDS}
-        wanted["manager_id"] = saving.manager_ids.get(row.manager_email) if row.manager_email else None
+        wanted["manager_id"] = manager_ids.get(row.manager_email) if row.manager_email else None
         profile = None if user.pk in created else _profile_of(user)
         if profile is None:
             profile = EmployeeProfile(user=user, **wanted)
@@ -326,7 +464,10 @@ def _save_batch(rows: list[_Row], saving: _Saving, report: ImportReport) -> None
     EmployeeProfile.objects.bulk_create(new_profiles)
     if changed_profiles:
         EmployeeProfile.objects.bulk_update(changed_profiles, [*PROFILE_FIELDS, "manager"])
-    saving.late.extend((profile.pk, manager) for profile, manager in late)
+    for start in range(0, len(late), INSERT_ROWS):
+        scratch.insert(
+            scratch.LATE, "profile_id, manager", [(p.pk, m) for p, m in late[start : start + INSERT_ROWS]]
+        )
 
     report.created += len(created)
     report.updated += len(changed - created)

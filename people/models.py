@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, Func, OuterRef, Q, Value
 from django.db.models.lookups import In
 from django.urls import reverse
+from django.utils import timezone
 
 from core.aggregates import IdList, parse_ids
 from core.time_zones import time_zone_names
@@ -304,3 +305,115 @@ class CalendarFeed(models.Model):
     @classmethod
     def revoke(cls, user, kind: str) -> None:
         cls.objects.filter(user=user, kind=kind).delete()
+
+
+def _import_file_name(job: ImportJob, filename: str) -> str:
+    """Uploaded CSVs are kept under a random name: the person's file name is only ever shown, never a path."""
+    return f"imports/{secrets.token_hex(16)}.csv"
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ImportJobQuerySet:
+        """An IC person sees the imports they started; a superuser sees everyone's."""
+        return self if user.is_superuser else self.filter(created_by=user)
+
+    def claimable(self, now) -> ImportJobQuerySet:
+        """Jobs a worker may start: queued, or left running by a worker that stopped making progress."""
+        return self.filter(
+            Q(status=ImportJob.Status.QUEUED)
+            | Q(status=ImportJob.Status.RUNNING, heartbeat_at__lt=now - ImportJob.stale_after())
+        )
+
+
+class ImportJob(models.Model):
+    """One upload of the employee CSV, imported by a Celery worker (people/tasks.py) batch by batch.
+
+    rows_done and the counts are written in the same transaction as each batch (people/import_jobs.py),
+    so the progress shown is what is saved. The file lives in MEDIA_ROOT/imports/ under a random name
+    (nothing serves MEDIA_ROOT) and is deleted once the import is done; a failed job keeps it to run again.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="import_jobs")
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    file = models.FileField(upload_to=_import_file_name, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # the last batch saved
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)  # known once the file is checked
+    rows_done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    failure = models.TextField(blank=True)  # why the whole job failed (not a row's error)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # the import page lists a person's latest jobs
+            models.Index(fields=["created_by", "-created_at"], name="importjob_by_creator"),
+        ]
+
+    def __str__(self) -> str:
+        return f"import of {self.file_name} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("import_job", args=[self.pk])
+
+    @staticmethod
+    def stale_after():
+        from datetime import timedelta
+
+        return timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+
+    def is_stalled(self, now) -> bool:
+        """Running, but no batch saved for IMPORT_STALE_SECONDS: the worker has most likely died."""
+        return self.status == self.Status.RUNNING and (
+            self.heartbeat_at is None or self.heartbeat_at < now - self.stale_after()
+        )
+
+    def is_finished(self, now) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED) or self.is_stalled(now)
+
+    def can_run_again(self, now) -> bool:
+        return bool(self.file) and (self.status == self.Status.FAILED or self.is_stalled(now))
+
+    @property
+    def display_status(self) -> str:
+        if self.is_stalled(timezone.now()):
+            return "Stopped: no progress"
+        return self.get_status_display()
+
+    def summary(self) -> str:
+        text = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        if self.error_count:
+            text += f", {self.error_count} failed"
+        return text
+
+
+class ImportRowError(models.Model):
+    """A row an import job could not take, by its line in the file (1 is the header)."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
+    line = models.PositiveIntegerField()
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["line", "pk"]
+        indexes = [
+            # the result page shows a job's first errors by line; the CSV report reads them all in order
+            models.Index(fields=["job", "line"], name="importrowerror_job_line"),
+        ]
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"

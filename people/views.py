@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from core.panels import AUDIENCE, render_panels
-from people import roles
+from people import import_jobs, roles
 from people.forms import AudienceForm, EmployeeImportForm
-from people.importing import import_employees
-from people.models import Audience
+from people.models import Audience, ImportJob
+from people.tasks import enqueue_import
 
 SAMPLE_SIZE = 10
 NOBODY_WARNING = (
@@ -115,15 +118,109 @@ def _audience_form(request: HttpRequest, audience: Audience) -> HttpResponse:
     )
 
 
+IMPORT_ERRORS_SHOWN = 50  # the result page lists the first errors; the CSV report has them all
+RECENT_IMPORTS_SHOWN = 10
+
+
 @login_required
 def audience_import(request: HttpRequest) -> HttpResponse:
-    """IC uploads the employee CSV; the page shows the same report as manage.py import_employees."""
+    """IC uploads the employee CSV; a worker imports it while the job page shows the progress."""
     _require_editor(request)
-    report = None
     if request.method == "POST":
         form = EmployeeImportForm(request.POST, request.FILES)
         if form.is_valid():
-            report = import_employees(io.StringIO(form.text, newline=""))
+            job = import_jobs.start(request.user, form.cleaned_data["file"], enqueue=enqueue_import)
+            return redirect(job)
     else:
         form = EmployeeImportForm()
-    return render(request, "people/audience_import.html", {"form": form, "report": report})
+    recent = ImportJob.objects.visible_to(request.user).select_related("created_by")[:RECENT_IMPORTS_SHOWN]
+    return render(
+        request,
+        "people/audience_import.html",
+        {"form": form, "recent": recent, "max_mb": form.max_mb(), "now": timezone.now()},
+    )
+
+
+def _get_import_job_for_user(request: HttpRequest, pk: int) -> ImportJob:
+    """The job if this person started it (any job for a superuser); 403 for non-IC, 404 otherwise."""
+    _require_editor(request)
+    return get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_import_job_for_user(request, pk)
+    now = timezone.now()
+    errors = list(job.row_errors.all()[:IMPORT_ERRORS_SHOWN]) if job.status == ImportJob.Status.DONE else []
+    return render(
+        request,
+        "people/import_job.html",
+        {
+            "job": job,
+            "errors": errors,
+            "finished": job.is_finished(now),
+            "stalled": job.is_stalled(now),
+            "can_run_again": job.can_run_again(now),
+            "progress_text": progress_text(job),
+        },
+    )
+
+
+@login_required
+def import_job_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the job page's script polls: the counts, and whether to load the result page."""
+    job = _get_import_job_for_user(request, pk)
+    now = timezone.now()
+    return JsonResponse(
+        {
+            "status": "failed" if job.is_stalled(now) else job.status,
+            "rows_done": job.rows_done,
+            "rows_total": job.rows_total,
+            "text": progress_text(job),
+            "finished": job.is_finished(now),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def progress_text(job: ImportJob) -> str:
+    if job.rows_total is None:
+        return "Checking the file…" if job.status == ImportJob.Status.RUNNING else "Waiting for a worker…"
+    return f"{job.rows_done:,} of {job.rows_total:,} rows"
+
+
+@login_required
+def import_job_errors(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """Every row the job could not take, as CSV (line, problem), streamed in line order."""
+    job = _get_import_job_for_user(request, pk)
+
+    def rows():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["line", "problem"])
+        for line, message in job.row_errors.values_list("line", "message").iterator(chunk_size=2000):
+            writer.writerow([line, _safe_cell(message)])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue()
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+    return response
+
+
+def _safe_cell(text: str) -> str:
+    """A spreadsheet runs a cell starting with = + - @ as a formula; the messages quote user input."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+@require_POST
+def import_job_run_again(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_import_job_for_user(request, pk)
+    if import_jobs.run_again(job, enqueue=enqueue_import):
+        messages.success(request, f"The import of “{job.file_name}” is queued again.")
+    else:
+        messages.warning(request, "This import is not stopped, so it cannot be run again.")
+    return redirect(job)

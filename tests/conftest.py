@@ -132,6 +132,7 @@ class Processes:
             DISPATCH_STALE_SECONDS=str(settings.DISPATCH_STALE_SECONDS),
             EMAIL_MAX_ATTEMPTS=str(settings.EMAIL_MAX_ATTEMPTS),
             EMAIL_RETRY_BASE_SECONDS=str(settings.EMAIL_RETRY_BASE_SECONDS),
+            MEDIA_ROOT=str(settings.MEDIA_ROOT),  # uploads a test stored (employee imports) are read there
         )
         if self.smtp is not None:
             env["EMAIL_URL"] = f"smtp://127.0.0.1:{self.smtp.port}"

@@ -86,6 +86,16 @@ def campaign_pages(world: World):
 
 
 @employee_urls
+def import_job_pages(world: World):
+    from people.models import ImportJob
+
+    job = ImportJob.objects.create(
+        file_name="people.csv", status=ImportJob.Status.DONE, rows_total=1, rows_done=1
+    )
+    yield from urls(("import_job", job.pk), ("import_job_progress", job.pk), ("import_job_errors", job.pk))
+
+
+@employee_urls
 def inbox_pages(world: World):
     yield "/inbox/"
     yield "/api/v1/inbox/"
@@ -304,6 +314,7 @@ EXCUSED_PARTS = (
     "/reuse/",
     "/read/",
     "/read-all/",
+    "/run-again/",
     "<slug:action>",
 )
 

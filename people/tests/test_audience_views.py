@@ -1,6 +1,5 @@
 """Audience pages: who sees and edits them, what they show, bad input, fixed query counts."""
 
-import io
 from datetime import timedelta
 
 import pytest
@@ -217,37 +216,6 @@ def test_preview_shows_matches_without_saving(client_for, ic, employee, employee
     assert response.context["preview"]["size"] == 1
     assert response.context["preview"]["sample"] == [employee]
     assert not Audience.objects.exists()
-
-
-# --- web import ------------------------------------------------------------------------------
-
-
-def test_ic_uploads_employee_csv_and_sees_the_report(client_for, ic):
-    csv_text = (
-        "email,first_name,last_name,department,team,location,role,manager_email,time_zone\n"
-        "a.one@bank.example,A,One,Sales,North,London,Adviser,,Europe/London\n"
-        "bad-email,B,Two,Sales,North,London,Adviser,,\n"
-    )
-    upload = io.BytesIO(csv_text.encode())
-    upload.name = "people.csv"
-    response = client_for(ic).post(reverse("audience_import"), {"file": upload})
-    body = response.content.decode()
-    assert "1 created, 0 updated, 0 unchanged, 1 failed" in body
-    assert "Line 3: bad email" in body
-    assert User.objects.filter(username="a.one@bank.example").exists()
-
-
-def test_upload_that_is_not_utf8_is_a_field_error(client_for, ic):
-    upload = io.BytesIO("email\nzoë@x.example\n".encode("utf-16"))
-    upload.name = "people.csv"
-    response = client_for(ic).post(reverse("audience_import"), {"file": upload})
-    assert "not UTF-8" in response.context["form"].errors["file"][0]
-
-
-def test_marketing_cannot_import(client_for, marketing):
-    upload = io.BytesIO(b"email\n")
-    upload.name = "people.csv"
-    assert client_for(marketing).post(reverse("audience_import"), {"file": upload}).status_code == 403
 
 
 # --- fixed query counts ----------------------------------------------------------------------
