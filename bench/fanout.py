@@ -6,8 +6,8 @@ Creates its own scratch database (bench/harness.py), seeds the people with COPY,
 turns so that load on a shared machine hits all three alike (BENCH_RUNS rounds, default 3; medians
 with min-max):
 - the dispatch tick that fans the stage out (run in a fresh process, time and peak RSS measured there);
-- a raw psycopg COPY of the same rows (ids read beforehand, uuid4 made in Python);
-- a hand-written INSERT … SELECT of the same rows (gen_random_uuid()), the floor for SQL fan-out.
+- a raw psycopg COPY of the same rows (ids read beforehand; in-app rows have no message_id);
+- a hand-written INSERT … SELECT of the same rows, the floor for SQL fan-out.
 Every run starts from an empty delivery table with the same indexes. Goal: tick <= 2x COPY.
 bench/fanout_million.py runs the same at 1,000,000 recipients; email is measured in bench/email.py.
 """
@@ -19,7 +19,6 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -115,9 +114,7 @@ class FanoutRuns:
             ) as rows,
         ):
             for user_id in self.user_ids:
-                rows.write_row(
-                    (self.stage.pk, user_id, "in_app", "sent", uuid.uuid4(), 0, "", self.now, self.now)
-                )
+                rows.write_row((self.stage.pk, user_id, "in_app", "sent", None, 0, "", self.now, self.now))
         return time.perf_counter() - start
 
     def insert_select(self) -> float:
@@ -127,7 +124,7 @@ class FanoutRuns:
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO campaigns_delivery (stage_id, recipient_id, channel, status, message_id, attempts, "
-                "last_error, created_at, sent_at) SELECT %s, u.id, 'in_app', 'sent', gen_random_uuid(), 0, '', "
+                "last_error, created_at, sent_at) SELECT %s, u.id, 'in_app', 'sent', NULL, 0, '', "
                 "%s, %s FROM auth_user u JOIN campaigns_employeeprofile p ON p.user_id = u.id "
                 "WHERE p.department = %s AND u.is_active",
                 [self.stage.pk, self.now, self.now, DEPARTMENT],

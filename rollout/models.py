@@ -324,7 +324,9 @@ class Delivery(models.Model):
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
     channel = models.CharField(max_length=10, choices=EmployeeProfile.Channel.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    message_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The email's Message-ID (composer.message_id): kept by the row, so a re-sent email keeps it. In-app
+    # rows have none (new_row_values), so an in-app fan-out writes no entry in its random-order index.
+    message_id = models.UUIDField(default=uuid.uuid4, null=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
@@ -345,6 +347,12 @@ class Delivery(models.Model):
             # Also the index for every lookup by stage (its first column), deletes of a stage included.
             models.UniqueConstraint(
                 fields=["stage", "recipient", "channel"], name="one_delivery_per_stage_recipient_channel"
+            ),
+            # Two emails never share a Message-ID. Partial: rows without one (in-app) are not indexed.
+            models.UniqueConstraint(
+                fields=["message_id"],
+                condition=Q(message_id__isnull=False),
+                name="one_delivery_per_message_id",
             ),
         ]
         indexes = [
@@ -371,7 +379,8 @@ class Delivery(models.Model):
         """Every column of a fresh delivery row but the id, by field name: what a fan-out inserts.
 
         The one list DeliveryQuerySet.insert_for writes; a test fails when the model gains a field
-        this does not fill. In-app rows are the delivery itself (sent now); email rows wait for a chunk.
+        this does not fill. In-app rows are the delivery itself (sent now) and need no Message-ID; email
+        rows wait for a chunk.
         """
         is_in_app = channel == EmployeeProfile.Channel.IN_APP
         return {
@@ -379,7 +388,7 @@ class Delivery(models.Model):
             "recipient": cls.RECIPIENT,
             "channel": channel,
             "status": cls.Status.SENT if is_in_app else cls.Status.PENDING,
-            "message_id": cls.NEW_UUID,
+            "message_id": None if is_in_app else cls.NEW_UUID,
             "attempts": 0,
             "last_error": "",
             "next_attempt_at": None,

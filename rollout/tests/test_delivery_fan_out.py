@@ -7,7 +7,7 @@ from itertools import product
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from conftest import make_user
 from rollout import dispatch
@@ -61,6 +61,19 @@ def test_fan_out_follows_each_persons_channels_as_channels_for_says(running):
             for channel in dispatch.channels_for(channels, preferred, email)
         }
         assert got == expected, channels
+
+
+def test_only_email_rows_get_a_message_id_and_two_never_share_one(running, employee, salesforce):
+    """In-app rows need no Message-ID (so the fan-out writes no random-order index entry for them)."""
+    salesforce(3)
+    tick(EARLY)
+    assert not Delivery.objects.filter(channel="in_app", message_id__isnull=False).exists()
+    ids = list(Delivery.objects.filter(channel="email").values_list("message_id", flat=True))
+    assert len(ids) == 4 and None not in ids and len(set(ids)) == 4
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Delivery.objects.filter(pk=Delivery.objects.filter(channel="in_app").first().pk).update(
+            message_id=ids[0]
+        )
 
 
 def test_deactivated_person_gets_no_delivery(running, employee, salesforce):
