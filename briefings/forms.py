@@ -64,8 +64,10 @@ class BriefingForm(ConflictWarningMixin, forms.Form):
 
     title = forms.CharField(max_length=200)
     time_zone = forms.ChoiceField(
-        choices=[(z, z) for z in TIME_ZONES],
+        choices=[(z, z.replace("_", " ")) for z in TIME_ZONES],
         help_text="Start and end are in this zone; each invitee sees them in their own.",
+        # static/js/time-zone-picker.js adds the city filter; "chosen", so it never changes the zone.
+        widget=forms.Select(attrs={"data-zone-picker": "", "data-zone-chosen": "1"}),
         error_messages={"invalid_choice": "“%(value)s” is not a known time zone (use e.g. Europe/London)."},
     )
     starts_at = WallClockField(label="Starts")

@@ -331,3 +331,11 @@ def test_another_campaigns_session_under_embargo_is_not_named(
 
     assert "Merger day" not in page
     assert "A session of another campaign (under embargo)" in page
+
+
+def test_briefing_zone_field_is_the_searchable_picker_and_keeps_the_chosen_zone(client_for, ic, campaign):
+    page = client_for(ic).get(reverse("briefing_new", args=[campaign.pk])).content.decode()
+
+    assert 'data-zone-picker="" data-zone-chosen="1"' in page
+    assert '<option value="America/Sao_Paulo">America/Sao Paulo</option>' in page
+    assert "js/time-zone-picker.js" in page
