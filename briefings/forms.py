@@ -13,7 +13,7 @@ from django.utils import timezone
 from briefings.models import Briefing, Feedback, Invitation
 from campaigns.forms import LibraryAssetField
 from campaigns.models import Asset, Campaign
-from campaigns.warnings import ConflictWarningMixin
+from campaigns.warnings import Conflict, ConflictItem, ConflictWarningMixin
 from core.time_zones import time_zone_names
 from people import roles
 from people.models import Audience
@@ -64,8 +64,10 @@ class BriefingForm(ConflictWarningMixin, forms.Form):
 
     title = forms.CharField(max_length=200)
     time_zone = forms.ChoiceField(
-        choices=[(z, z) for z in TIME_ZONES],
+        choices=[(z, z.replace("_", " ")) for z in TIME_ZONES],
         help_text="Start and end are in this zone; each invitee sees them in their own.",
+        # static/js/time-zone-picker.js adds the city filter; "chosen", so it never changes the zone.
+        widget=forms.Select(attrs={"data-zone-picker": "", "data-zone-chosen": "1"}),
         error_messages={"invalid_choice": "“%(value)s” is not a known time zone (use e.g. Europe/London)."},
     )
     starts_at = WallClockField(label="Starts")
@@ -139,7 +141,46 @@ class BriefingForm(ConflictWarningMixin, forms.Form):
             self.check_conflicts(
                 data["audiences"], data["starts_at"], exclude=self.briefing, campaign=self.campaign
             )
+            self._check_presenter_free(data)
         return data
+
+    def _check_presenter_free(self, data: dict) -> None:
+        """Warn (like the planning warnings, needing "Save anyway") when the presenter already presents
+        a scheduled session, in any campaign, overlapping this one. Sessions that only touch
+        (one ends as the other starts) do not overlap; times compare in UTC, so zones and DST agree."""
+        presenter, starts, ends = data.get("presenter"), data["starts_at"], data["ends_at"]
+        if presenter is None:
+            return
+        clashes = (
+            Briefing.objects.overlapping(starts, ends)
+            .filter(presenter=presenter)
+            .exclude(pk=getattr(self.briefing, "pk", None))
+            .select_related("campaign")
+            .order_by("starts_at")
+        )
+        items = tuple(
+            ConflictItem(label=_session_label(other, self.campaign), at=other.starts_at) for other in clashes
+        )
+        if not items:
+            return
+        name = presenter.get_full_name() or presenter.get_username()
+        self.conflicts = [
+            *getattr(self, "conflicts", []),
+            Conflict(kind="presenter", audience=name, message="already presents at that time.", items=items),
+        ]
+        if not self.cleaned_data.get("confirm_conflicts"):
+            self.add_error(
+                "presenter",
+                f"{name} already presents another session at that time (see the warnings). "
+                "Choose another time or presenter, or tick “Save anyway”.",
+            )
+
+
+def _session_label(other: Briefing, campaign: Campaign) -> str:
+    """The other session's title, unless it belongs to another campaign still under embargo."""
+    if other.campaign_id == campaign.pk or not other.campaign.is_embargoed():
+        return other.title
+    return "A session of another campaign (under embargo)"
 
 
 class PackForm(forms.ModelForm):

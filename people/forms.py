@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import difflib
 import io
 
 from django import forms
@@ -11,11 +12,12 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Q
+from django.db.models import Count, Min, Q, Value
 from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 
 from people.importing import COLUMNS
-from people.models import Audience
+from people.models import Audience, EmployeeProfile, Folded
 
 RULE_EXAMPLES = {
     "department": "Sales, Support",
@@ -45,6 +47,10 @@ class AudienceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.members: list[User] = []
+        self.known = known_values()
+        for field in Audience.RULE_FIELDS:
+            self.fields[field].widget.attrs["list"] = f"known-{field}"
+            self.fields[field].widget.attrs["autocomplete"] = "off"
         if self.instance.pk and self.instance.kind == Audience.Kind.LIST and not self.is_bound:
             emails = self.instance.members.order_by("email").values_list("email", flat=True)
             self.initial["member_emails"] = "\n".join(emails)
@@ -91,8 +97,59 @@ class AudienceForm(forms.ModelForm):
             raise ValidationError(errors)
         return raw
 
+    def rule_fields(self) -> list:
+        """The rule fields to render, each with its known values and any "keep it anyway" box."""
+        bound = []
+        for name in Audience.RULE_FIELDS:
+            field = self[name]
+            field.known = self.known.get(name, [])
+            field.keep = self[f"keep_{name}"] if f"keep_{name}" in self.fields else None
+            bound.append(field)
+        return bound
+
+    def _check_known_values(self, data: dict) -> None:
+        """An unknown rule value is a field error with the close known values, unless kept on purpose.
+
+        Known means some profile's value equals it as the matcher compares (Folded, in SQL), so a
+        value that differs only in case is never flagged; one query for every field and value.
+        """
+        wanted = {
+            (field, value)
+            for field in Audience.RULE_FIELDS
+            for value in Audience.split_values(data.get(field) or "")
+        }
+        if not wanted:
+            return
+        checks = {
+            f"n{i}": Count("pk", filter=Q(Exact(Folded(field), Folded(Value(value)))))
+            for i, (field, value) in enumerate(sorted(wanted))
+        }
+        counts = EmployeeProfile.objects.aggregate(**checks)
+        unknown: dict[str, list[str]] = {}
+        for i, (field, value) in enumerate(sorted(wanted)):
+            if not counts[f"n{i}"]:
+                unknown.setdefault(field, []).append(value)
+        for field, values in unknown.items():
+            if self.data.get(f"keep_{field}"):
+                continue
+            label = self.fields[field].label.lower()
+            messages = []
+            for value in values:
+                message = f"No one has {label} “{value}”."
+                close = suggest(value, [shown for shown, _ in self.known.get(field, [])])
+                if close:
+                    message += " Did you mean " + " or ".join(close) + "?"
+                messages.append(message)
+            self.add_error(field, messages)
+            shown = ", ".join(f"“{v}”" for v in values)
+            self.fields[f"keep_{field}"] = forms.BooleanField(
+                required=False, label=f"Keep {shown} (people may be imported later)"
+            )
+
     def clean(self) -> dict:
         data = super().clean()
+        if data.get("kind") != Audience.Kind.LIST:
+            self._check_known_values(data)
         kind = data.get("kind")
         if kind == Audience.Kind.RULE and not any(data.get(f) for f in Audience.RULE_FIELDS):
             self.add_error(
@@ -108,6 +165,33 @@ class AudienceForm(forms.ModelForm):
         if self.cleaned_data.get("kind") == Audience.Kind.LIST:
             return User.objects.filter(pk__in=[u.pk for u in self.members], is_active=True)
         return audience.users()
+
+
+def known_values() -> dict[str, list[tuple[str, int]]]:
+    """Each rule field's values among active people's profiles, with how many people have each.
+
+    Values the matcher treats as equal (case) are one entry, shown as the first spelling.
+    One GROUP BY query per field.
+    """
+    known: dict[str, list[tuple[str, int]]] = {}
+    active = EmployeeProfile.objects.filter(user__is_active=True)
+    for field in Audience.RULE_FIELDS:
+        rows = (
+            active.exclude(**{field: ""})
+            .values(folded=Folded(field))
+            .annotate(shown=Min(field), people=Count("pk"))
+            .values_list("shown", "people")
+            .order_by("shown")
+        )
+        known[field] = list(rows)
+    return known
+
+
+def suggest(value: str, known: list[str]) -> list[str]:
+    """Known values close to a mistyped one (case-insensitive), in their usual spelling."""
+    by_folded = {k.lower(): k for k in known}
+    close = difflib.get_close_matches(value.lower(), list(by_folded), n=3, cutoff=0.6)
+    return [by_folded[c] for c in close]
 
 
 def _users_by_email(emails: set[str]) -> dict[str, User]:

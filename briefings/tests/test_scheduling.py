@@ -103,7 +103,9 @@ def test_session_of_a_closed_campaign_is_refused(client_for, ic, campaign, prese
     assert "no sessions after it closes" in response.context["form"].non_field_errors()[0]
 
 
-def test_double_booked_presenter_warns_but_saves(client_for, ic, campaign, presenter, support, sales):
+def test_double_booked_presenter_in_the_same_campaign_is_named_and_saves_once_confirmed(
+    client_for, ic, campaign, presenter, support, sales
+):
     make_briefing(
         campaign,
         presenter=presenter,
@@ -111,7 +113,11 @@ def test_double_booked_presenter_warns_but_saves(client_for, ic, campaign, prese
         title="Support briefing",
         starts_at=datetime(2030, 3, 5, 10, 30, tzinfo=ZoneInfo("Europe/London")),
     )
-    response = post_new(client_for(ic), campaign, schedule_data(presenter, [sales]))
+    client = client_for(ic)
+    assert (
+        "Support briefing" in post_new(client, campaign, schedule_data(presenter, [sales])).content.decode()
+    )
+    response = post_new(client, campaign, schedule_data(presenter, [sales], confirm_conflicts="on"))
     assert Briefing.objects.count() == 2
     warnings = [str(m) for m in response.wsgi_request._messages]
     assert any("presenter is already running “Support briefing”" in w for w in warnings)
@@ -238,3 +244,98 @@ def test_editing_a_briefing_does_not_count_it_against_its_own_audiences_cap(
     assert response.status_code == 302
     edited.refresh_from_db()
     assert edited.capacity == 5
+
+
+# --- presenter double-booking ---------------------------------------------------------------------
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _other_session(marketing, presenter, starts_at, **fields):
+    from conftest import make_campaign
+
+    other = make_campaign(marketing, title="Autumn Loans", go_live_in=-timedelta(days=1))  # public
+    return make_briefing(other, presenter=presenter, starts_at=starts_at, title="Loans Q&A", **fields)
+
+
+def test_presenter_double_booking_is_warned_and_needs_confirmation(
+    client_for, ic, marketing, campaign, presenter, sales
+):
+    _other_session(marketing, presenter, datetime(2030, 3, 5, 10, 30, tzinfo=LONDON))
+    client = client_for(ic)
+
+    response = post_new(client, campaign, schedule_data(presenter, [sales]))
+
+    assert response.status_code == 200
+    assert "already presents another session" in response.context["form"].errors["presenter"][0]
+    page = response.content.decode()
+    assert "Loans Q&amp;A" in page
+    assert "Tue 5 Mar, 10:30" in page  # in the viewer's zone (Ian: London)
+    assert not Briefing.objects.filter(campaign=campaign).exists()
+
+    response = post_new(client, campaign, schedule_data(presenter, [sales], confirm_conflicts="on"))
+    assert response.status_code == 302
+    assert Briefing.objects.filter(campaign=campaign).count() == 1
+
+
+def test_sessions_that_only_touch_end_to_start_are_not_a_double_booking(
+    client_for, ic, marketing, campaign, presenter, sales
+):
+    _other_session(marketing, presenter, datetime(2030, 3, 5, 11, 0, tzinfo=LONDON))  # starts as ours ends
+    _other_session(marketing, presenter, datetime(2030, 3, 5, 9, 0, tzinfo=LONDON))  # ends as ours starts
+
+    response = post_new(client_for(ic), campaign, schedule_data(presenter, [sales]))
+
+    assert response.status_code == 302
+
+
+def test_cancelled_session_is_not_a_double_booking(client_for, ic, marketing, campaign, presenter, sales):
+    _other_session(
+        marketing, presenter, datetime(2030, 3, 5, 10, 0, tzinfo=LONDON), status=Briefing.Status.CANCELLED
+    )
+
+    assert post_new(client_for(ic), campaign, schedule_data(presenter, [sales])).status_code == 302
+
+
+def test_double_booking_compares_real_instants_across_zones_and_dst(
+    client_for, ic, marketing, campaign, presenter, sales
+):
+    # 10 March 2030 New York moves to summer time, London not until 31 March: 06:30 in New York on
+    # the 12th is 10:30 UTC (it would be 11:30 with winter time), inside London's 10:00-11:00 session.
+    _other_session(marketing, presenter, datetime(2030, 3, 12, 10, 0, tzinfo=LONDON))
+    data = schedule_data(
+        presenter,
+        [sales],
+        time_zone="America/New_York",
+        starts_at="2030-03-12T06:30",
+        ends_at="2030-03-12T07:00",
+    )
+
+    response = post_new(client_for(ic), campaign, data)
+
+    assert response.status_code == 200
+    assert "presenter" in response.context["form"].errors
+
+
+def test_another_campaigns_session_under_embargo_is_not_named(
+    client_for, ic, marketing, campaign, presenter, sales
+):
+    from conftest import make_campaign
+
+    secret = make_campaign(marketing, title="Secret Merger", go_live_in=timedelta(days=3000))
+    make_briefing(
+        secret, presenter=presenter, starts_at=datetime(2030, 3, 5, 10, 0, tzinfo=LONDON), title="Merger day"
+    )
+
+    page = post_new(client_for(ic), campaign, schedule_data(presenter, [sales])).content.decode()
+
+    assert "Merger day" not in page
+    assert "A session of another campaign (under embargo)" in page
+
+
+def test_briefing_zone_field_is_the_searchable_picker_and_keeps_the_chosen_zone(client_for, ic, campaign):
+    page = client_for(ic).get(reverse("briefing_new", args=[campaign.pk])).content.decode()
+
+    assert 'data-zone-picker="" data-zone-chosen="1"' in page
+    assert '<option value="America/Sao_Paulo">America/Sao Paulo</option>' in page
+    assert "js/time-zone-picker.js" in page

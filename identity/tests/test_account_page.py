@@ -130,3 +130,55 @@ def test_a_person_who_chose_in_app_only_gets_no_email_from_the_next_tick(
     emma = Delivery.objects.filter(stage=stage, recipient=employee)
     assert list(emma.values_list("channel", "status")) == [("in_app", "sent")]
     assert "Coming: Spring Savings" in client_for(employee).get("/inbox/").content.decode()
+
+
+# --- the time-zone picker ------------------------------------------------------------------------
+
+
+def test_likely_zones_come_first_own_then_most_common_among_colleagues(client_for, employee):
+    for i in range(3):
+        make_user(f"sg{i}", location="London", time_zone="Asia/Singapore")
+    make_user("ny0", location="London", time_zone="America/New_York")
+    make_user("far", location="Lima", time_zone="America/Lima")  # not a colleague: not likely
+
+    form = client_for(employee).get("/account/").context["form"]
+
+    likely_group, all_group = form.fields["time_zone"].choices
+    assert likely_group[0] == "Likely"
+    assert [zone for zone, _ in likely_group[1]] == ["Europe/London", "Asia/Singapore", "America/New_York"]
+    assert all_group[0] == "All time zones"
+
+
+def test_without_script_the_picker_is_a_labelled_select_with_a_likely_group(client_for, employee):
+    page = client_for(employee).get("/account/").content.decode()
+
+    assert '<label for="id_time_zone">Time zone' in page
+    assert '<optgroup label="Likely">' in page
+    assert "js/time-zone-picker.js" in page
+
+
+def test_zones_read_by_city_so_typing_sao_paulo_or_new_york_finds_them(client_for, employee):
+    choices = dict(client_for(employee).get("/account/").context["form"].fields["time_zone"].choices[1][1])
+
+    assert choices["America/Sao_Paulo"] == "America/Sao Paulo"
+    assert choices["America/New_York"] == "America/New York"
+
+
+def test_browser_zone_is_preselected_only_for_someone_who_chose_none(client_for, employee):
+    EmployeeProfile.objects.filter(user=employee).update(time_zone="")
+    page = client_for(employee).get("/account/").content.decode()
+    assert 'data-zone-chosen=""' in page
+
+    EmployeeProfile.objects.filter(user=employee).update(time_zone="Europe/Paris")
+    page = client_for(employee).get("/account/").content.decode()
+    assert 'data-zone-chosen="1"' in page
+
+
+def test_account_page_query_count_is_fixed(client_for, employee, django_assert_num_queries):
+    from tests.layout_queries import layout_queries
+
+    for i in range(5):
+        make_user(f"colleague{i}", location="London", time_zone="Asia/Singapore")
+    client = client_for(employee)
+    with django_assert_num_queries(layout_queries(employee) + 2):  # the profile, the likely zones
+        assert client.get("/account/").status_code == 200

@@ -143,7 +143,8 @@ def test_ic_creates_rule_audience_and_sees_its_page(client_for, ic, employee, em
 
 
 def test_saving_a_rule_that_matches_nobody_warns_but_saves(client_for, ic):
-    response = client_for(ic).post(reverse("audience_create"), {**RULE, "location": "Atlantis"}, follow=True)
+    data = {**RULE, "location": "Atlantis", "keep_location": "on", "keep_department": "on"}
+    response = client_for(ic).post(reverse("audience_create"), data, follow=True)
     assert Audience.objects.filter(name="London sales").exists()
     assert "matches nobody yet" in response.content.decode()
 
@@ -258,3 +259,61 @@ def test_admin_superuser_creates_audiences_like_ic(client_for, employee):
     response = client_for(admin).post(reverse("audience_create"), RULE)
     assert response.status_code == 302
     assert Audience.objects.get(name="London sales").size == 1
+
+
+# --- attribute pickers: known values, unknown ones suggested ------------------------------------
+
+
+def test_form_offers_known_values_with_how_many_people(client_for, ic, employee, employee_ny):
+    make_user("lena", location="london")  # the same place as the matcher sees it: one entry
+    page = client_for(ic).get(reverse("audience_create")).content.decode()
+    assert 'list="known-location"' in page
+    assert '<option value="London">London (2 people)</option>' in page
+    assert '<option value="New York">New York (1 person)</option>' in page
+
+
+def test_unknown_location_suggests_the_close_known_value(client_for, ic):
+    make_user("sam", department="Sales", location="Singapore")
+    response = client_for(ic).post(reverse("audience_create"), {**RULE, "location": "Singapur"})
+    assert response.status_code == 200
+    error = response.context["form"].errors["location"][0]
+    assert error == "No one has location “Singapur”. Did you mean Singapore?"
+    assert "Keep “Singapur” (people may be imported later)" in response.content.decode()
+    assert not Audience.objects.exists()
+
+
+def test_unknown_value_is_saved_when_kept_on_purpose(client_for, ic, employee):
+    data = {**RULE, "location": "Singapur", "keep_location": "on"}
+    response = client_for(ic).post(reverse("audience_create"), data)
+    assert response.status_code == 302
+    assert Audience.objects.get().location == "Singapur"
+
+
+def test_value_differing_only_in_case_is_known_as_the_matcher_sees_it(client_for, ic):
+    make_user("zoe", department="Sales", location="Zürich")
+    response = client_for(ic).post(reverse("audience_create"), {**RULE, "location": "ZÜRICH"})
+    assert response.status_code == 302
+    assert list(Audience.objects.get().users().values_list("username", flat=True)) == ["zoe"]
+
+
+def test_value_without_its_accent_is_unknown_because_the_matcher_counts_accents(client_for, ic):
+    make_user("zoe", department="Sales", location="Zürich")
+    response = client_for(ic).post(reverse("audience_create"), {**RULE, "location": "Zurich"})
+    assert response.context["form"].errors["location"] == [
+        "No one has location “Zurich”. Did you mean Zürich?"
+    ]
+
+
+def test_unknown_value_in_one_field_leaves_known_fields_alone(client_for, ic, employee):
+    response = client_for(ic).post(reverse("audience_create"), {**RULE, "department": "Sales, Slaes"})
+    errors = response.context["form"].errors
+    assert errors["department"] == ["No one has department “Slaes”. Did you mean Sales?"]
+    assert "location" not in errors
+
+
+@pytest.mark.parametrize("n_people", [1, 30])
+def test_audience_form_query_count_is_fixed(client_for, ic, n_people, django_assert_num_queries):
+    make_staff(n_people)
+    client = client_for(ic)
+    with django_assert_num_queries(layout_queries(ic) + 4):  # known values: one GROUP BY per field
+        assert client.get(reverse("audience_create")).status_code == 200
