@@ -191,3 +191,14 @@ def test_start_from_earlier_lists_only_campaigns_i_may_edit_and_searches_by_titl
         not in client.get(reverse("campaign_start_from_earlier"), {"q": "winter"}).content.decode()
     )
     assert "start from an earlier campaign" in client.get(reverse("campaign_create")).content.decode()
+
+
+def test_a_closed_campaign_can_still_be_used_as_a_starting_point(client_for, marketing, source):
+    Campaign.objects.filter(pk=source.pk).update(status=Campaign.Status.CLOSED)
+    source.stages.update(state=RolloutStage.State.SENT, sent_at=timezone.now())
+
+    copy, _ = duplicate_via_page(client_for(marketing), source)
+
+    assert copy.status == Campaign.Status.DRAFT
+    assert copy.stages.count() == source.stages.count()
+    assert not copy.stages.filter(state=RolloutStage.State.SENT).exists()
