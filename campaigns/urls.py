@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns import asset_views, views
+from campaigns import asset_views, duplicate, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,6 +9,8 @@ urlpatterns = [
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:pk>/duplicate/", duplicate.campaign_duplicate, name="campaign_duplicate"),
+    path("campaigns/new/from-earlier/", duplicate.start_from_earlier, name="campaign_start_from_earlier"),
     path("assets/", asset_views.asset_library, name="asset_library"),
     path("assets/<int:pk>/", asset_views.asset_detail, name="asset_detail"),
     path("campaigns/<int:pk>/assets/<int:asset_pk>/delete/", views.asset_delete, name="asset_delete"),

@@ -178,6 +178,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "key_messages": campaign.key_messages.all(),
             "assets": Asset.objects.shown_with(campaign).select_related("campaign"),
             "can_edit": can_edit and campaign.is_editable,
+            "can_duplicate": can_edit,
             "moves": [_move_for(campaign, m) for m in MOVES.values() if m.target in allowed],
             "history": campaign_history(campaign),
             "panels": render_panels(request, campaign),

@@ -17,7 +17,7 @@ class RolloutConfig(AppConfig):
         from campaigns import confirmations
         from campaigns import history as campaign_history
         from campaigns.models import Campaign
-        from core import panels
+        from core import copiers, panels
         from rollout import plan, sending
         from rollout.history import stage_entries
         from rollout.views import rollout_panel_context
@@ -28,4 +28,5 @@ class RolloutConfig(AppConfig):
             panels.Panel("rollout", "rollout/_rollout_panel.html", 50, rollout_panel_context, "Rollout")
         )
         confirmations.register_send_check(sending.send_or_ask)
+        copiers.register(plan.copy_plan)
         campaign_history.register_source(stage_entries)

@@ -157,7 +157,8 @@ def plan_campaign(sender, instance: Campaign, created: bool, raw: bool = False, 
     if raw:  # loaddata: fixtures carry their own stages
         return
     if created:
-        create_default_plan(instance)
+        if getattr(instance, "_duplicated_from", None) is None:  # a copy brings its source's plan
+            create_default_plan(instance)
     else:
         replan(instance)
 
@@ -176,3 +177,36 @@ def resume(campaign: Campaign) -> None:
     campaign.paused_at = None
     campaign._change_reason = "Rollout resumed"
     campaign.save(update_fields=["paused_at", "updated_at"])
+
+
+COPIED_PLAN_REASON = "Copied with the campaign"
+
+
+def copy_plan(source: Campaign, copy: Campaign) -> None:
+    """core.copiers: the source's stages on the copy, each at the same offset from the copy's go-live.
+
+    What was planned, not what happened: every copy is planned (or held if it would leak the
+    embargoed details), with no sent state, deliveries or claims.
+    """
+    stages = list(source.stages.prefetch_related("audiences").order_by("send_at", "pk"))
+    copies = []
+    for stage in stages:
+        new = RolloutStage(
+            campaign=copy,
+            kind=stage.kind,
+            offset_minutes=stage.offset_minutes,
+            channels=list(stage.channels),
+            subject=stage.subject,
+            body=stage.body,
+            requires_acknowledgement=stage.requires_acknowledgement,
+        )
+        new.send_at = new.compute_send_at()
+        _hold_if_leaking(new, copy)
+        copies.append(new)
+    created = bulk_create_with_history(copies, RolloutStage, default_change_reason=COPIED_PLAN_REASON)
+    through = RolloutStage.audiences.through
+    through.objects.bulk_create(
+        through(rolloutstage_id=new.pk, audience_id=audience.pk)
+        for stage, new in zip(stages, created, strict=True)
+        for audience in stage.audiences.all()
+    )
