@@ -28,16 +28,16 @@ def imported_apps(path: Path) -> set[str]:
     return found & set(APPS)
 
 
-def upward_imports() -> list[str]:
+def upward_imports(root: Path = ROOT) -> list[str]:
     problems = []
     for rank, app in enumerate(APPS):
-        for path in sorted((ROOT / app).rglob("*.py")):
-            parts = path.relative_to(ROOT / app).parts
+        for path in sorted((root / app).rglob("*.py")):
+            parts = path.relative_to(root / app).parts
             if parts[0] in ("migrations", "tests"):
                 continue
             for other in imported_apps(path):
                 if APPS.index(other) > rank:
-                    problems.append(f"{path.relative_to(ROOT)} imports {other}, an app above {app}")
+                    problems.append(f"{path.relative_to(root)} imports {other}, an app above {app}")
     return problems
 
 
@@ -63,14 +63,14 @@ def test_no_app_imports_from_an_app_above_it():
     assert upward_imports() == []
 
 
-def test_the_check_catches_an_upward_import():
-    """The walk itself works: an upward import in a lower app is reported."""
-    module = ROOT / "people" / "_architecture_probe.py"
-    module.write_text("from planning import load  # noqa\n")
-    try:
-        assert upward_imports() == ["people/_architecture_probe.py imports planning, an app above people"]
-    finally:
-        module.unlink()
+def test_the_check_catches_an_upward_import(tmp_path):
+    """The walk itself works: an upward import in a lower app is reported. The probe lives in a
+    scratch tree, never in the real app folders, where a parallel test process would import it."""
+    (tmp_path / "people").mkdir()
+    (tmp_path / "people" / "probe.py").write_text("from planning import load  # noqa\n")
+    (tmp_path / "planning").mkdir()
+    (tmp_path / "planning" / "fine.py").write_text("from people import models  # noqa\n")
+    assert upward_imports(tmp_path) == ["people/probe.py imports planning, an app above people"]
 
 
 def test_every_app_says_what_it_holds_and_what_it_may_import():
