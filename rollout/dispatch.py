@@ -28,7 +28,7 @@ from operator import or_
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -320,11 +320,34 @@ def _insert_deliveries(stage: RolloutStage, recipients, now: datetime, *, missin
         for channel in stage.channels:
             wanted = wanting(people, channel, stage.channels)
             if missing_only:
-                has_it = Delivery.objects.filter(stage_id=stage.pk, channel=channel, recipient=OuterRef("pk"))
-                wanted = wanted.exclude(Exists(has_it))
+                wanted = _without_their_row(wanted, stage.pk, channel)
             inserted += Delivery.objects.insert_for(stage.pk, channel, wanted, now)
         RolloutStage.objects.filter(pk=stage.pk).update(heartbeat_at=now)
     return inserted
+
+
+def _without_their_row(people, stage_id: int, channel: str):
+    """These people less those who already have this stage's row on this channel: one index probe each.
+
+    On PostgreSQL the NOT EXISTS carries OFFSET 0, which keeps the planner from turning it into an
+    anti-join. Right after a fan-out the statistics still say the stage has no rows, and the
+    anti-join it then chose was a nested loop over every row of the stage for each person checked:
+    quadratic (1.7 s for 5,000 late joiners against a 20,000-person stage, 14 s for the 20,000
+    membership changes of an import; minutes at 100,000). A probe per person stays linear whatever
+    the statistics say. SQLite keeps Django's Exists (it has no OFFSET without LIMIT).
+    """
+    if connection.vendor != "postgresql":
+        has_it = Delivery.objects.filter(stage_id=stage_id, channel=channel, recipient=OuterRef("pk"))
+        return people.exclude(Exists(has_it))
+    quote = connection.ops.quote_name
+    person = f"{quote(User._meta.db_table)}.{quote(User._meta.pk.column)}"
+    return people.extra(
+        where=[
+            f"NOT EXISTS (SELECT 1 FROM {quote(Delivery._meta.db_table)} has_it WHERE has_it.stage_id = %s "
+            f"AND has_it.channel = %s AND has_it.recipient_id = {person} OFFSET 0)"
+        ],
+        params=[stage_id, channel],
+    )
 
 
 def resolve_recipients(stage_id: int, now: datetime) -> None:
