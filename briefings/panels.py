@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from briefings.models import Briefing, Feedback, Invitation
 from campaigns.models import Campaign, Impact
+from core.aggregates import IdList
 from people import roles
 from people.models import Audience
 from rollout.timeline import Mark
@@ -29,12 +30,21 @@ def coverage_panel(request, campaign) -> dict | None:
 
 def campaign_briefings(campaign: Campaign) -> list[Briefing]:
     """The campaign's sessions with their counts, fetched once per page: the coverage panel and the
-    timeline's Briefings lane both show them (kept on the campaign instance for this request)."""
+    timeline's Briefings lane both show them (kept on the campaign instance for this request). Each
+    carries its audience ids (a subquery, not a join that would multiply the invitations), so the
+    planning warnings on the same page need not read the sessions again."""
     if not hasattr(campaign, "_briefings_with_counts"):
+        audience_ids = (
+            Briefing.audiences.through.objects.filter(briefing=OuterRef("pk"))
+            .values("briefing")
+            .annotate(ids=IdList("audience_id"))
+            .values("ids")
+        )
         campaign._briefings_with_counts = list(
             Briefing.objects.filter(campaign=campaign)
             .select_related("presenter")
             .with_counts()
+            .annotate(audience_ids=Subquery(audience_ids))
             .order_by("starts_at", "pk")
         )
     return campaign._briefings_with_counts

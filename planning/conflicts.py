@@ -153,7 +153,7 @@ def campaign_warnings(campaign: Campaign, viewer: Viewer, tz: tzinfo) -> list[Pa
     """Open warnings for a campaign's unsent stages and upcoming briefings (for its page).
 
     Over-cap weeks are reported once per audience and week, naming this campaign's sends in it.
-    Nothing planned: two queries.
+    Nothing planned: two queries (one when the campaign page's coverage panel read the sessions).
     """
     now = viewer.now
     # Two queries answer "anything planned?" and fetch it, with each send's audience ids.
@@ -162,11 +162,16 @@ def campaign_warnings(campaign: Campaign, viewer: Viewer, tz: tzinfo) -> list[Pa
             state__in=[RolloutStage.State.PLANNED, RolloutStage.State.HELD], send_at__gte=now
         ).with_target_audience_ids()
     )
-    briefings = list(
-        Briefing.objects.filter(campaign=campaign, starts_at__gte=now)
-        .exclude(status=Briefing.Status.CANCELLED)
-        .annotate(audience_ids=IdList("audiences__id"))
-    )
+    # On the campaign page the coverage panel has already read every session with its audience ids.
+    fetched = getattr(campaign, "_briefings_with_counts", None)
+    if fetched is not None:
+        briefings = [b for b in fetched if b.starts_at >= now and b.status != Briefing.Status.CANCELLED]
+    else:
+        briefings = list(
+            Briefing.objects.filter(campaign=campaign, starts_at__gte=now)
+            .exclude(status=Briefing.Status.CANCELLED)
+            .annotate(audience_ids=IdList("audiences__id"))
+        )
     if not stages and not briefings:
         return []
     stage_targets = {s.pk: parse_ids(s.target_audience_ids) for s in stages}

@@ -255,8 +255,9 @@ def _judge(
     return (RED if days <= targets.red_within_days else AMBER), findings, notes
 
 
-def _plans(ids: list[int]) -> dict[tuple[int, int], Plan]:
-    """{(campaign id, audience id): Plan} for these campaigns, in two queries."""
+def _plans(ids: list[int], campaigns: list[Campaign] = ()) -> dict[tuple[int, int], Plan]:
+    """{(campaign id, audience id): Plan} for these campaigns, in two queries (one when the campaign
+    page's coverage panel has already read the sessions, with their audience ids)."""
     plans: dict[tuple[int, int], Plan] = defaultdict(Plan)
     cache: dict = {}
     for _, campaign_id, send_at, state, reason, audience_ids in (
@@ -268,7 +269,16 @@ def _plans(ids: list[int]) -> dict[tuple[int, int], Plan]:
     ):
         for audience_id in parse_ids(audience_ids, cache):
             plans[(campaign_id, audience_id)].warnings.append((send_at, state, reason))
-    for campaign_id, audience_id, starts_at, capacity in Briefing.objects.sessions_by_audience(ids):
+    fetched = [c for c in campaigns if hasattr(c, "_briefings_with_counts")]
+    for campaign in fetched:
+        for b in campaign._briefings_with_counts:
+            if b.status != Briefing.Status.CANCELLED:  # as Briefing.objects.scheduled()
+                for audience_id in parse_ids(b.audience_ids, cache):
+                    plans[(campaign.pk, audience_id)].sessions.append((b.starts_at, b.capacity))
+    rest = [pk for pk in ids if pk not in {c.pk for c in fetched}]
+    for campaign_id, audience_id, starts_at, capacity in (
+        Briefing.objects.sessions_by_audience(rest) if rest else []
+    ):
         plans[(campaign_id, audience_id)].sessions.append((starts_at, capacity))
     return plans
 
@@ -424,7 +434,7 @@ def readiness_for(campaigns: list[Campaign], now: datetime | None = None) -> lis
         },
     )
 
-    plans = _plans(ids)
+    plans = _plans(ids, campaigns)
     by_campaign: dict[int, list[Impact]] = defaultdict(list)
     for impact in impacts:
         by_campaign[impact.campaign_id].append(impact)
