@@ -9,6 +9,7 @@ urlpatterns = [
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:pk>/history/", views.campaign_history_page, name="campaign_history"),
     path("campaigns/<int:pk>/duplicate/", duplicate.campaign_duplicate, name="campaign_duplicate"),
     path("campaigns/new/from-earlier/", duplicate.start_from_earlier, name="campaign_start_from_earlier"),
     path("assets/", asset_views.asset_library, name="asset_library"),

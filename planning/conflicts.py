@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
+from django.db.models import F
 from django.utils import timezone
 
 from briefings.models import Briefing
@@ -176,7 +177,8 @@ def campaign_warnings(campaign: Campaign, viewer: Viewer, tz: tzinfo) -> list[Pa
         return []
     stage_targets = {s.pk: parse_ids(s.target_audience_ids) for s in stages}
     briefing_targets = {b.pk: parse_ids(b.audience_ids) for b in briefings}
-    audiences = Audience.objects.in_bulk(
+    # The audiences with their own weekly caps, in one query (only ours are ever checked against a cap).
+    audiences = Audience.objects.annotate(own_cap=F("weekly_cap__weekly_cap")).in_bulk(
         {a for ids in [*stage_targets.values(), *briefing_targets.values()] for a in ids}
     )
     planned = [
@@ -206,7 +208,7 @@ def campaign_warnings(campaign: Campaign, viewer: Viewer, tz: tzinfo) -> list[Pa
     end = local_midnight(week_start(planned[-1][2], tz) + timedelta(days=7), tz) + COLLISION_WINDOW
     found = collect(start, end, go_lives=False)
     index = LoadIndex(found.items, tz)
-    caps = AudienceCap.caps_by_audience()
+    caps = {pk: a.own_cap for pk, a in audiences.items() if a.own_cap is not None}
     ours = {(kind, pk) for kind, pk, *_ in planned}
     # Other campaigns' sends per audience, in time order, so a collision check is a bisect.
     sends: dict[int, list[Entry]] = defaultdict(list)

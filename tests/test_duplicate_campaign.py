@@ -123,7 +123,7 @@ def test_duplicate_history_says_where_it_came_from(client_for, marketing, source
     copy, _ = duplicate_via_page(client_for(marketing), source)
 
     assert [h.history_change_reason for h in copy.history.all()] == ["Duplicated from “Spring Savings”"]
-    page = client_for(marketing).get(copy.get_absolute_url()).content.decode()
+    page = client_for(marketing).get(reverse("campaign_history", args=[copy.pk])).content.decode()
     assert "Duplicated from “Spring Savings”" in page
 
 

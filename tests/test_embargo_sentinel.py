@@ -70,6 +70,7 @@ def campaign_pages(world: World):
         ("campaign_create",),
         ("campaign_detail", c),
         ("campaign_edit", c),
+        ("campaign_history", c),
         ("campaign_duplicate", c),
         ("campaign_start_from_earlier",),
         ("explainer_edit", c),

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.history import campaign_history
@@ -26,7 +27,7 @@ def _edit(client, campaign: Campaign, **changes):
 
 
 def _history_text(client, campaign: Campaign) -> str:
-    html = client.get(campaign.get_absolute_url()).content.decode()
+    html = client.get(reverse("campaign_history", args=[campaign.pk])).content.decode()
     return html[html.index('id="history-h"') :]
 
 
@@ -136,3 +137,16 @@ def test_campaign_page_query_count_does_not_grow_with_history(
     # Every panel (rollout, briefings, explainer, readiness, warnings) and the rollout's stage
     # history included: a fixed cost.
     assert few <= 40  # tests/test_campaign_page_at_a_glance.py pins it exactly
+
+
+def test_the_history_has_its_own_page_linked_from_the_campaign_page(
+    client_for, marketing, employee, campaign
+):
+    """It grows with every edit, so it is not drawn on the campaign page, which stays fixed-size."""
+    client = client_for(marketing)
+    _edit(client, campaign, title="Autumn Savings")
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    assert reverse("campaign_history", args=[campaign.pk]) in page
+    assert "Spring Savings" not in page  # the old title is only on the history page
+    assert "Spring Savings" in _history_text(client, campaign)
+    assert client_for(employee).get(reverse("campaign_history", args=[campaign.pk])).status_code == 403

@@ -16,7 +16,7 @@ Kind = RolloutStage.Kind
 
 
 def _history_text(client, campaign) -> str:
-    html = client.get(campaign.get_absolute_url()).content.decode()
+    html = client.get(reverse("campaign_history", args=[campaign.pk])).content.decode()
     return html[html.index('id="history-h"') :]
 
 

@@ -162,6 +162,7 @@ def pages_for(site) -> list[tuple[str | None, str]]:
         ("mia", f"/campaigns/{live.pk}/explainer/preview/"),
         *named("mia", "campaign_create"),
         *named("mia", "campaign_edit", up.pk),
+        *named("mia", "campaign_history", up.pk),
         ("ian", "/"),
         ("ian", "/campaigns/"),
         ("ian", f"/campaigns/{live.pk}/"),
