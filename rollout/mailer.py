@@ -137,6 +137,8 @@ class _SentMarks:
     (pause check, failures, give-back, its end) waits for the pending mark first (an execute wrapper
     on Django's connection), so psycopg never sees a result it did not ask for. SQLite (and any other
     backend) marks synchronously: WAL with synchronous=NORMAL, the statement cached by sqlite3.
+    Measured (bench/email_sending.py, 2026-12-01, shared 2 cores): one process 0.37-0.41x the bare
+    smtplib loop -> 0.50-0.51x, the 2-process worker 554-773 -> 1,161-1,201 msg/s (0.71x).
     Set-up and tear-down are one round trip each (several statements in one execute).
     """
 
