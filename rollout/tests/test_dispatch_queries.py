@@ -57,8 +57,13 @@ def test_email_chunk_runs_fixed_queries_plus_one_per_message(
     queued: list = []
     dispatch.dispatch_due(EARLY, enqueue=queued.append)
     # savepoint, claim (select + update), release, load rows, load stage, one update per accepted
-    # message, completion (select + update); on PostgreSQL also SET/RESET synchronous_commit
-    fixed = 8 + (2 if connection.vendor == "postgresql" else 0)
+    # message, completion (select + update); on PostgreSQL also SET/RESET synchronous_commit, and the
+    # per-message update goes through libpq's asynchronous calls (overlapped with the next message's
+    # SMTP round trips), outside Django's cursor, so it is not counted here: the rows say it ran.
+    postgresql = connection.vendor == "postgresql"
+    fixed = 8 + (2 if postgresql else 0)
+    marks = 0 if postgresql else recipients
     pause_checks = (recipients - 1) // mailer.PAUSE_CHECK_EVERY  # one indexed read every few messages
-    with django_assert_num_queries(fixed + recipients + pause_checks):
+    with django_assert_num_queries(fixed + marks + pause_checks):
         assert mailer.send_email_chunk(queued[0], now=EARLY) == recipients
+    assert Delivery.objects.filter(channel="email", status="sent").count() == recipients
