@@ -115,8 +115,8 @@ def test_long_titles_still_fit_the_history_reason(ic, briefing):
     assert reason.startswith("Briefing pack released to presenter early") and len(reason) <= 100
 
 
-def test_early_release_shows_in_the_campaign_page_history(client_for, ic, briefing):
+def test_early_release_shows_in_the_campaign_history(client_for, ic, briefing):
     client = client_for(ic)
     client.post(reverse("briefing_pack_release", args=[briefing.pk]))
-    page = client.get(briefing.campaign.get_absolute_url()).content.decode()
+    page = client.get(reverse("campaign_history", args=[briefing.campaign.pk])).content.decode()
     assert "Briefing pack released to presenter early" in page

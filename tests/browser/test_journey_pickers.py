@@ -38,7 +38,9 @@ def test_ic_types_singapur_and_accepts_the_suggestion(page, live_server, ic):
     page.get_by_label("Location").fill("Singapur")
     page.get_by_role("button", name="Save audience").click()
 
-    expect(page.get_by_text("No one has location “Singapur”. Did you mean Singapore?")).to_be_visible()
+    problem = "No one has location “Singapur”. Did you mean Singapore?"
+    expect(page.locator(".error-summary").get_by_role("link", name=problem)).to_be_visible()  # the summary
+    expect(page.locator(".field-error", has_text=problem)).to_be_visible()  # beside the field
     expect(page.get_by_label("Keep “Singapur” (people may be imported later)")).to_be_visible()
     assert_accessible(page)
     page.set_viewport_size({"width": 390, "height": 844})
