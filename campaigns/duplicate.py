@@ -59,15 +59,6 @@ class DuplicateForm(forms.Form):
             raise forms.ValidationError("Go-live must be in the future.")
         return go_live_at
 
-    @property
-    def error_links(self) -> list[tuple[str, str]]:
-        return [
-            (self[name].auto_id, f"{self.fields[name].label}: {error}")
-            for name, errors in self.errors.items()
-            if name in self.fields
-            for error in errors
-        ]
-
 
 @transaction.atomic
 def duplicate(source: Campaign, user, *, title: str, go_live_at: datetime) -> Campaign:
