@@ -86,18 +86,17 @@ def create_default_plan(campaign: Campaign) -> list[RolloutStage]:
     """The sensible starting plan IC then edits; audiences stay empty (= medium and high impact ones)."""
     stages = []
     for spec in DEFAULT_PLAN:
-        stage = RolloutStage(
-            campaign=campaign,
-            kind=spec.kind,
-            offset_minutes=spec.offset_minutes,
-            channels=list(ALL_CHANNELS),
-            subject=spec.subject,
-            body=spec.body,
-            requires_acknowledgement=spec.requires_acknowledgement,
+        stages.append(
+            _planned_stage(
+                campaign,
+                kind=spec.kind,
+                offset_minutes=spec.offset_minutes,
+                channels=list(ALL_CHANNELS),
+                subject=spec.subject,
+                body=spec.body,
+                requires_acknowledgement=spec.requires_acknowledgement,
+            )
         )
-        stage.send_at = stage.compute_send_at()
-        _hold_if_leaking(stage, campaign)
-        stages.append(stage)
     # History rows too, so IC's first edit of a default stage shows old → new (rollout.history).
     return bulk_create_with_history(stages, RolloutStage, default_change_reason=DEFAULT_PLAN_REASON)
 
@@ -182,6 +181,14 @@ def resume(campaign: Campaign) -> None:
 COPIED_PLAN_REASON = "Copied with the campaign"
 
 
+def _planned_stage(campaign: Campaign, **fields) -> RolloutStage:
+    """An unsaved planned stage of `campaign`: its send time from go-live, held if it would leak."""
+    stage = RolloutStage(campaign=campaign, **fields)
+    stage.send_at = stage.compute_send_at()
+    _hold_if_leaking(stage, campaign)
+    return stage
+
+
 def copy_plan(source: Campaign, copy: Campaign) -> None:
     """core.copiers: the source's stages on the copy, each at the same offset from the copy's go-live.
 
@@ -189,10 +196,9 @@ def copy_plan(source: Campaign, copy: Campaign) -> None:
     embargoed details), with no sent state, deliveries or claims.
     """
     stages = list(source.stages.prefetch_related("audiences").order_by("send_at", "pk"))
-    copies = []
-    for stage in stages:
-        new = RolloutStage(
-            campaign=copy,
+    copies = [
+        _planned_stage(
+            copy,
             kind=stage.kind,
             offset_minutes=stage.offset_minutes,
             channels=list(stage.channels),
@@ -200,9 +206,8 @@ def copy_plan(source: Campaign, copy: Campaign) -> None:
             body=stage.body,
             requires_acknowledgement=stage.requires_acknowledgement,
         )
-        new.send_at = new.compute_send_at()
-        _hold_if_leaking(new, copy)
-        copies.append(new)
+        for stage in stages
+    ]
     created = bulk_create_with_history(copies, RolloutStage, default_change_reason=COPIED_PLAN_REASON)
     through = RolloutStage.audiences.through
     through.objects.bulk_create(
